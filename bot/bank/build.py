@@ -1,0 +1,164 @@
+"""From raw parsed entries to clean questions: duplicates merged, answers cleaned, limits checked.
+
+Every loader produces :class:`RawQuestion` entries and hands them to :func:`build_questions`, so
+the cleaning rules are the same for every format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.bank.answer import Unit, dedupe_units, render_units
+from bot.bank.model import Difficulty, Question, question_id
+from bot.bank.text import plain, prompt_key, shorten, strip_question_label
+
+# Discord limits the question must fit in (see docs/banks.md): the prompt is an embed
+# description next to the options, the answer a 4096-character embed description.
+MAX_PROMPT_CHARS = 1000
+MAX_ANSWER_CHARS = 4000
+
+
+@dataclass(slots=True)
+class Problems:
+    """Warnings and errors for one file, each as ``path:line: message``."""
+
+    path: str
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def _at(self, line: int | None, message: str) -> str:
+        return f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}"
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.warnings.append(self._at(line, message))
+
+    def error(self, line: int | None, message: str) -> None:
+        self.errors.append(self._at(line, message))
+
+
+@dataclass(slots=True)
+class RawQuestion:
+    prompt: str
+    line: int
+    answers: list[list[Unit]] = field(default_factory=list)
+    topic: str | None = None
+    difficulty: Difficulty | None = None
+    choices: tuple[str, ...] | None = None
+    correct: int | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def _common_prefix(a: list[Unit], b: list[Unit]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x.key != y.key:
+            break
+        n += 1
+    return n
+
+
+def _resolve_variants(
+    raw_variants: list[tuple[int, list[Unit]]], problems: Problems, label: str
+) -> tuple[list[Unit], list[list[Unit]]]:
+    """Pick the reference answer and the genuinely different alternatives.
+
+    Two variants that start with the same blocks are copies of one answer: the more complete one
+    is kept (a cut-short copy loses what only it had, with a warning). A variant that starts
+    differently is an alternative explanation, without the blocks already said elsewhere.
+    """
+    versions: list[tuple[int, list[Unit]]] = []
+    for line, units in raw_variants:
+        units = dedupe_units(units)
+        if not units:
+            continue
+        for n, (kept_line, kept) in enumerate(versions):
+            prefix = _common_prefix(units, kept)
+            if prefix and prefix * 2 >= min(len(units), len(kept)):
+                longer, shorter = (units, kept) if len(units) > len(kept) else (kept, units)
+                short_line = kept_line if longer is units else line
+                keys = {u.key for u in longer}
+                lost = [u for u in shorter if u.key not in keys]
+                if lost:
+                    problems.warn(
+                        short_line,
+                        f"{label}: kept the more complete copy of the answer; dropped "
+                        f"{shorten(plain(lost[0].text), 60)!r}"
+                        + (f" and {len(lost) - 1} more block(s)" if len(lost) > 1 else "")
+                        + " from the shorter copy",
+                    )
+                versions[n] = (kept_line if longer is kept else line, longer)
+                break
+        else:
+            versions.append((line, units))
+
+    seen: set[str] = set()
+    reference = dedupe_units(versions[0][1], seen) if versions else []
+    alternatives = []
+    for _, units in versions[1:]:
+        rest = dedupe_units(units, seen)
+        if any(u.kind != "heading" for u in rest):
+            alternatives.append(rest)
+    return reference, alternatives
+
+
+def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Question]:
+    """Merge duplicates (same prompt once normalised), clean answers and check Discord limits."""
+    groups: dict[str, list[RawQuestion]] = {}
+    for raw in raws:
+        prompt = plain(strip_question_label(plain(raw.prompt)))
+        key = prompt_key(prompt)
+        if not key:
+            problems.warn(raw.line, "skipped a question with an empty prompt")
+            continue
+        raw.prompt = prompt
+        if key in groups:
+            first = groups[key][0]
+            problems.warn(
+                raw.line,
+                f"merged duplicate of the question at line {first.line}: {shorten(prompt, 60)!r}",
+            )
+        groups.setdefault(key, []).append(raw)
+
+    questions: list[Question] = []
+    for group in groups.values():
+        first = group[0]
+        label = f"question {shorten(first.prompt, 50)!r}"
+        variants = [(raw.line, units) for raw in group for units in raw.answers]
+        reference, alternatives = _resolve_variants(variants, problems, label)
+        choices = next((r.choices for r in group if r.choices), None)
+        correct = next((r.correct for r in group if r.choices), None)
+        aliases = tuple(dict.fromkeys(a for r in group for a in r.aliases))
+        if not reference and not choices and not aliases:
+            problems.warn(first.line, f"skipped {label}: it has no answer")
+            continue
+        if len(first.prompt) > MAX_PROMPT_CHARS:
+            problems.error(
+                first.line,
+                f"{label} is {len(first.prompt)} characters long; a question must fit in "
+                f"{MAX_PROMPT_CHARS} to be posted on Discord",
+            )
+            continue
+        answer = render_units(reference) if reference else (aliases[0] if aliases else "")
+        if not answer and choices is not None and correct is not None:
+            answer = choices[correct]
+        if len(answer) > MAX_ANSWER_CHARS:
+            problems.warn(
+                first.line,
+                f"the answer of {label} is {len(answer)} characters long; it will be shortened "
+                f"to {MAX_ANSWER_CHARS} when shown on Discord",
+            )
+        questions.append(
+            Question(
+                id=question_id(first.prompt),
+                prompt=first.prompt,
+                answer=answer,
+                alternatives=tuple(render_units(a) for a in alternatives),
+                topic=next((r.topic for r in group if r.topic), None),
+                difficulty=next((r.difficulty for r in group if r.difficulty), None),
+                choices=choices,
+                correct=correct,
+                aliases=aliases,
+                source=f"{problems.path}:{first.line}",
+            )
+        )
+    return questions

@@ -1,0 +1,94 @@
+"""The question model shared by every bank format.
+
+Nothing here imports discord: a question is plain data, so loaders, choice generation and
+the scoring code are tested without a client.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+from bot.bank.text import prompt_key
+
+
+class Difficulty(enum.StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+DIFFICULTY_WORDS: dict[str, Difficulty] = {
+    "basic": Difficulty.EASY,
+    "beginner": Difficulty.EASY,
+    "easy": Difficulty.EASY,
+    "intermediate": Difficulty.MEDIUM,
+    "medium": Difficulty.MEDIUM,
+    "advanced": Difficulty.HARD,
+    "hard": Difficulty.HARD,
+    "expert": Difficulty.HARD,
+}
+
+
+def parse_difficulty(value: object) -> Difficulty | None:
+    """Map a bank's difficulty word (Basic, Intermediate, hard, ...) to the model's scale."""
+    if value is None:
+        return None
+    return DIFFICULTY_WORDS.get(str(value).strip().lower())
+
+
+def question_id(prompt: str) -> str:
+    """A stable id from the normalised prompt: reordering or reloading a file keeps it."""
+    return hashlib.sha256(prompt_key(prompt).encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    prompt: str
+    answer: str
+    source: str
+    alternatives: tuple[str, ...] = ()
+    topic: str | None = None
+    difficulty: Difficulty | None = None
+    choices: tuple[str, ...] | None = None
+    correct: int | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def has_choices(self) -> bool:
+        return self.choices is not None and self.correct is not None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "prompt": self.prompt,
+            "answer": self.answer,
+            "alternatives": list(self.alternatives),
+            "topic": self.topic,
+            "difficulty": self.difficulty.value if self.difficulty else None,
+            "choices": list(self.choices) if self.choices is not None else None,
+            "correct": self.correct,
+            "aliases": list(self.aliases),
+            "source": self.source,
+        }
+
+
+@dataclass(slots=True)
+class Bank:
+    """A named set of questions. ``key`` is the file stem, used to refer to the bank in settings."""
+
+    key: str
+    name: str
+    questions: list[Question] = field(default_factory=list)
+    _by_id: dict[str, Question] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {q.id: q for q in self.questions}
+
+    def topics(self) -> list[str]:
+        return sorted({q.topic for q in self.questions if q.topic})
+
+    def get(self, qid: str) -> Question | None:
+        return self._by_id.get(qid)

@@ -1,0 +1,242 @@
+"""Structured bank formats: the bot's own YAML/JSON, Red-DiscordBot trivia lists, Open Trivia DB.
+
+YAML is always read with a safe loader. Mappings remember the line they start on, so problems
+are reported as ``path:line``.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+from typing import Any
+
+import yaml
+
+from bot.bank.answer import parse_units
+from bot.bank.build import Problems, RawQuestion
+from bot.bank.model import parse_difficulty, question_id
+from bot.bank.text import plain
+
+
+class LineDict(dict[Any, Any]):
+    """A YAML mapping that knows the line it starts on and the line of each key."""
+
+    line: int | None = None
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: object) -> int | None:
+        return getattr(self, "key_lines", {}).get(key, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Any:
+    data = LineDict()
+    data.line = node.start_mark.line + 1
+    yield data
+    data.update(loader.construct_mapping(node))
+    data.key_lines = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, str | int | float | bool):
+            data.key_lines[key] = key_node.start_mark.line + 1
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely; raises ``yaml.YAMLError`` (with a mark) on invalid input."""
+    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+
+
+def _line(data: object) -> int | None:
+    return data.line if isinstance(data, LineDict) else None
+
+
+def _answer_units(text: str) -> list[list[Any]]:
+    return [parse_units(text.strip().split("\n"))] if text.strip() else []
+
+
+def _str_list(value: object) -> list[str] | None:
+    if value is None:
+        return []
+    if isinstance(value, list) and all(isinstance(v, str | int | float | bool) for v in value):
+        return [str(v) for v in value]
+    return None
+
+
+# --- the bot's own format ----------------------------------------------------------------------
+
+
+def is_native(data: object) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("questions"), list)
+
+
+def _native_correct(entry: dict[Any, Any], choices: list[str]) -> int | None:
+    correct = entry.get("correct")
+    if isinstance(correct, bool):
+        return None
+    if isinstance(correct, int) and 0 <= correct < len(choices):
+        return correct
+    if isinstance(correct, str) and correct in choices:
+        return choices.index(correct)
+    return None
+
+
+def read_native(data: dict[Any, Any], problems: Problems) -> tuple[str | None, list[RawQuestion]]:
+    """The bot's own format; see docs/banks.md."""
+    name = data.get("name")
+    raws: list[RawQuestion] = []
+    for n, entry in enumerate(data["questions"], start=1):
+        where = _line(entry)
+        label = f"question {n}"
+        if not isinstance(entry, dict):
+            problems.error(where, f"{label}: expected a mapping with at least 'prompt'")
+            continue
+        where = _line(entry)
+        prompt = entry.get("prompt", entry.get("question"))
+        if not isinstance(prompt, str) or not prompt.strip():
+            problems.error(where, f"{label}: 'prompt' is missing or not text")
+            continue
+        answer = entry.get("answer", "")
+        kind = str(entry.get("type", "")).strip().lower().replace("-", "_")
+        choices: list[str] | None = None
+        correct: int | None = None
+        if kind in ("true_false", "truefalse", "boolean"):
+            truth = entry.get("correct", entry.get("answer"))
+            if not isinstance(truth, bool):
+                problems.error(where, f"{label}: a true_false question needs 'correct: true|false'")
+                continue
+            choices, correct = ["True", "False"], 0 if truth else 1
+            answer = entry.get("explanation", "True" if truth else "False")
+        elif "choices" in entry:
+            choices = _str_list(entry["choices"])
+            if not choices or len(choices) < 2:
+                problems.error(where, f"{label}: 'choices' must be a list of at least 2 texts")
+                continue
+            correct = _native_correct(entry, choices)
+            if correct is None:
+                problems.error(
+                    where,
+                    f"{label}: 'correct' must be the index (0-{len(choices) - 1}) "
+                    "or the text of one of the choices",
+                )
+                continue
+        if isinstance(answer, bool | int | float):
+            answer = str(answer)
+        if not isinstance(answer, str):
+            problems.error(where, f"{label}: 'answer' must be text")
+            continue
+        aliases = _str_list(entry.get("aliases", entry.get("accept")))
+        alternatives = _str_list(entry.get("alternatives"))
+        if aliases is None or alternatives is None:
+            problems.error(where, f"{label}: 'aliases' and 'alternatives' must be lists of text")
+            continue
+        if kind in ("short", "short_answer") and not aliases:
+            aliases = [answer.strip()] if answer.strip() else []
+        if not answer.strip() and not choices and not aliases:
+            problems.error(where, f"{label}: needs an 'answer', 'choices' or 'aliases'")
+            continue
+        raws.append(
+            RawQuestion(
+                prompt=prompt,
+                line=where or 0,
+                answers=_answer_units(answer) + [parse_units(a.split("\n")) for a in alternatives],
+                topic=str(entry["topic"]) if entry.get("topic") else None,
+                difficulty=parse_difficulty(entry.get("difficulty")),
+                choices=tuple(choices) if choices else None,
+                correct=correct,
+                aliases=tuple(aliases),
+            )
+        )
+        if entry.get("difficulty") and raws[-1].difficulty is None:
+            problems.warn(where, f"{label}: unknown difficulty {entry['difficulty']!r} ignored")
+    return (str(name) if name else None), raws
+
+
+# --- Red-DiscordBot trivia lists ---------------------------------------------------------------
+
+RED_META_KEYS = ("AUTHOR", "DESCRIPTION", "CONFIG")
+
+
+def is_red(data: object) -> bool:
+    return isinstance(data, dict) and not is_native(data)
+
+
+def read_red(data: dict[Any, Any], problems: Problems) -> list[RawQuestion]:
+    """``question: [answer, ...]``: the first answer is the reference, all are accepted."""
+    raws: list[RawQuestion] = []
+    for question, answers in data.items():
+        if question in RED_META_KEYS:
+            continue
+        where = data.line_of(question) if isinstance(data, LineDict) else None
+        if isinstance(answers, str | int | float) and not isinstance(answers, bool):
+            answers = [answers]
+        texts = _str_list(answers)
+        if not texts:
+            problems.error(where, f"{str(question)[:60]!r}: expected a list of accepted answers")
+            continue
+        raws.append(
+            RawQuestion(
+                prompt=str(question),
+                line=where or 0,
+                answers=_answer_units(texts[0]),
+                aliases=tuple(texts),
+            )
+        )
+    return raws
+
+
+# --- Open Trivia DB ------------------------------------------------------------------------------
+
+
+def is_opentdb(data: object) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("results"), list)
+
+
+def read_opentdb(data: dict[Any, Any], problems: Problems) -> list[RawQuestion]:
+    """Open Trivia DB API JSON; HTML entities decoded, choices in a fixed per-question order."""
+    code = data.get("response_code", 0)
+    if code != 0:
+        problems.error(None, f"Open Trivia DB response_code is {code}: the file has no results")
+        return []
+    raws: list[RawQuestion] = []
+    for n, entry in enumerate(data["results"], start=1):
+        label = f"result {n}"
+        if not isinstance(entry, dict):
+            problems.error(None, f"{label}: expected an object")
+            continue
+        question = entry.get("question")
+        right = entry.get("correct_answer")
+        wrong = _str_list(entry.get("incorrect_answers"))
+        if not isinstance(question, str) or not isinstance(right, str) or not wrong:
+            problems.error(
+                None, f"{label}: needs 'question', 'correct_answer' and 'incorrect_answers'"
+            )
+            continue
+        prompt = html.unescape(question)
+        right = html.unescape(right)
+        wrong = [html.unescape(w) for w in wrong]
+        if entry.get("type") == "boolean":
+            choices = ["True", "False"]
+            correct = 0 if right.strip().lower() == "true" else 1
+        else:
+            choices = [right, *wrong]
+            random.Random(question_id(prompt)).shuffle(choices)  # noqa: S311 - not security
+            correct = choices.index(right)
+        category = entry.get("category")
+        raws.append(
+            RawQuestion(
+                prompt=prompt,
+                line=0,
+                answers=_answer_units(right),
+                topic=plain(html.unescape(category)) if isinstance(category, str) else None,
+                difficulty=parse_difficulty(entry.get("difficulty")),
+                choices=tuple(choices),
+                correct=correct,
+            )
+        )
+    return raws

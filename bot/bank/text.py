@@ -1,0 +1,82 @@
+"""Text normalisation used to recognise the same question or paragraph written twice."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PUNCT_STYLE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+    }
+)
+
+_QUESTION_LABEL = re.compile(
+    r"^\s*(?:(?:q(?:uestion)?\s*#?\s*\d*|\d+)\s*[:.)\-]\s*|q(?:uestion)?\s*#?\s*\d+\s+)",
+    re.IGNORECASE,
+)
+_MARKUP = re.compile(r"[*_`~]+|<[^>]+>")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def unify_punctuation(text: str) -> str:
+    """Straight quotes, plain hyphens and plain spaces instead of their typographic variants."""
+    return unicodedata.normalize("NFKC", text).translate(_PUNCT_STYLE)
+
+
+def strip_question_label(text: str) -> str:
+    """``Q1: What is X?`` -> ``What is X?``; also ``Question 3.``, ``3)``, ``Q:``."""
+    return _QUESTION_LABEL.sub("", text, count=1)
+
+
+def content_key(text: str) -> str:
+    """A key equal for texts that differ only in markup, case, whitespace or punctuation."""
+    text = _MARKUP.sub(" ", unify_punctuation(text)).casefold()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def prompt_key(prompt: str) -> str:
+    """The identity of a question: its prompt without numbering, markup, case or punctuation."""
+    return content_key(strip_question_label(_MARKUP.sub("", unify_punctuation(prompt))))
+
+
+def clean_inline(text: str) -> str:
+    """Collapse runs of spaces and trim; keeps Markdown markup."""
+    return " ".join(text.split())
+
+
+def plain(text: str) -> str:
+    """Text without Markdown emphasis or inline code marks, for prompts and option labels."""
+    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"`([^`]+)`", r"\1", text)
+    return clean_inline(text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters at a word boundary, marking the cut."""
+    text = clean_inline(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"

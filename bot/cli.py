@@ -1,0 +1,113 @@
+"""Command line: ``python -m bot`` runs the bot; subcommands check banks and manage the database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.bank.choices import ChoiceMaker
+from bot.bank.loader import find_bank_files, load_bank
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m bot", description="A Discord bot for study groups.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser("run", help="run the bot (the default)")
+
+    bank = sub.add_parser("bank", help="check question banks").add_subparsers(
+        dest="bank_command", metavar="BANK_COMMAND", required=True, parser_class=_Parser
+    )
+    check = bank.add_parser("check", help="read banks and report problems")
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    quiz = bank.add_parser("quiz", help="show each question as it would be asked")
+    quiz.add_argument("path", type=Path, metavar="PATH")
+    quiz.add_argument("--seed", type=int, default=0)
+    quiz.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def _bank_check(paths: list[Path], as_json: bool) -> int:
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        print(f"{p}: no such file or folder", file=sys.stderr)
+    results = [load_bank(p) for p in find_bank_files(p for p in paths if p.exists())]
+    if as_json:
+        doc = {
+            "files": [r.to_json() for r in results],
+            "questions": [q.to_json() for r in results if r.bank for q in r.bank.questions],
+        }
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        for r in results:
+            count = len(r.bank.questions) if r.bank else 0
+            name = f" {r.bank.name!r}" if r.bank else ""
+            print(f"{r.path}: {r.format or 'unreadable'}{name}, {count} question(s)")
+            for w in r.warnings:
+                print(f"  warning: {w}")
+            for e in r.errors:
+                print(f"  error: {e}")
+    if missing:
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if any(r.errors for r in results) else EXIT_OK
+
+
+def _bank_quiz(path: Path, seed: int, as_json: bool) -> int:
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    result = load_bank(path)
+    for e in result.errors:
+        print(f"error: {e}", file=sys.stderr)
+    if result.bank is None:
+        return EXIT_PROBLEMS
+    maker = ChoiceMaker(result.bank)
+    out = []
+    for n, q in enumerate(result.bank.questions, start=1):
+        mc = maker.choices(q, seed)
+        entry = q.to_json()
+        entry["options"] = list(mc.options) if mc else None
+        entry["correct_option"] = mc.correct if mc else None
+        if mc is None:
+            entry["note"] = maker.why_not(q)
+        out.append(entry)
+        if not as_json:
+            level = f" [{q.difficulty}]" if q.difficulty else ""
+            topic = f" ({q.topic})" if q.topic else ""
+            print(f"{n}.{level}{topic} {q.prompt}")
+            if mc is None:
+                print(f"   {maker.why_not(q)}")
+            else:
+                for i, option in enumerate(mc.options):
+                    mark = "*" if i == mc.correct else " "
+                    print(f"  {mark} {chr(65 + i)}) {option}")
+            print()
+    if as_json:
+        print(
+            json.dumps({"bank": result.bank.name, "questions": out}, indent=2, ensure_ascii=False)
+        )
+    return EXIT_PROBLEMS if result.errors else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "bank":
+        if args.bank_command == "check":
+            return _bank_check(args.paths, args.json)
+        return _bank_quiz(args.path, args.seed, args.json)
+    from bot.runner import run
+
+    return run()

@@ -1,0 +1,56 @@
+"""Typed settings from the environment and ``.env`` (see ``.env.example``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE = PROJECT_ROOT / "data" / "studybot.sqlite3"
+DISCORD_API_BASE_URL = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg"
+DEVELOPER_PORTAL = "https://discord.com/developers/applications"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    discord_token: SecretStr | None = None
+    database_path: Path = DEFAULT_DATABASE
+    banks_dir: str = Field(
+        default="", description="extra bank folders, separated by the OS path separator"
+    )
+    log_level: str = "INFO"
+    dev_guild_id: int | None = None
+    discord_api_base_url: str = DISCORD_API_BASE_URL
+    discord_gateway_url: str = DISCORD_GATEWAY_URL
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_missing(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("dev_guild_id", mode="before")
+    @classmethod
+    def _blank_guild_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    def bank_folders(self) -> list[Path]:
+        """The bundled banks first, then each folder named in ``BANKS_DIR``."""
+        from bot.bank.loader import BUNDLED_BANKS
+
+        extra = [Path(p).expanduser() for p in self.banks_dir.split(os.pathsep) if p.strip()]
+        return [BUNDLED_BANKS, *extra]

@@ -1,0 +1,110 @@
+"""Bad bank files give a clear message naming the file and line; other files still load."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.bank import LoadResult, load_library
+from bot.bank.loader import MAX_BANK_BYTES
+
+Load = Callable[..., LoadResult]
+
+
+def only_error(result: LoadResult) -> str:
+    assert len(result.errors) == 1, result.errors
+    return result.errors[0]
+
+
+def test_empty_file(load: Load) -> None:
+    result = load("empty.md", "  \n\n")
+    assert only_error(result) == f"{result.path}: the file is empty"
+
+
+def test_binary_file(load: Load) -> None:
+    result = load("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert "binary file" in only_error(result)
+
+
+def test_not_utf8(load: Load) -> None:
+    result = load("latin1.md", "Q: Caf\xe9?\nA: oui\n".encode("latin-1"))
+    assert only_error(result) == (
+        f"{result.path}:1: the file is not UTF-8 text; save it as UTF-8 and try again"
+    )
+
+
+def test_file_over_the_size_limit(load: Load, tmp_path: Path) -> None:
+    result = load("huge.md", b"Q: x?\nA: y\n" * (MAX_BANK_BYTES // 10))
+    assert "banks are limited to 5 MiB" in only_error(result)
+
+
+def test_invalid_yaml_names_the_line(load: Load) -> None:
+    result = load("broken.yaml", "questions:\n  - prompt: ok\n    answer: [unclosed\n  - x: y\n")
+    error = only_error(result)
+    assert error.startswith(f"{result.path}:4: invalid YAML")
+
+
+def test_invalid_json_names_the_line(load: Load) -> None:
+    result = load("broken.json", '{\n  "questions": [\n    {"prompt": "x",}\n  ]\n}\n')
+    assert only_error(result).startswith(f"{result.path}:3: invalid JSON")
+
+
+def test_yaml_is_read_safely(load: Load) -> None:
+    result = load("evil.yaml", "!!python/object/apply:os.system ['echo pwned']\n")
+    assert "invalid YAML" in only_error(result)
+
+
+def test_unknown_format(load: Load) -> None:
+    result = load("bank.csv", "q,a\n")
+    assert "unknown bank format '.csv'" in only_error(result)
+    shapeless = load("list.yaml", "- just\n- a list\n")
+    assert "unknown bank format: expected a 'questions:' list" in only_error(shapeless)
+
+
+def test_markdown_without_questions(load: Load) -> None:
+    result = load("notes.md", "# Notes\n\nJust some prose.\n")
+    assert only_error(result) == f"{result.path}: no questions found in this file"
+
+
+def test_question_too_long_for_discord(load: Load) -> None:
+    long = "Why " + "very " * 300 + "long?"
+    result = load("long.md", f"Q: {long}\nA: because\n\nQ: Short?\nA: yes\n")
+    assert result.bank is not None and [q.prompt for q in result.bank.questions] == ["Short?"]
+    assert only_error(result).startswith(f"{result.path}:1: question 'Why very")
+    assert "must fit in 1000" in result.errors[0]
+
+
+def test_library_skips_broken_files_and_loads_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text("Q: Fine?\nA: Yes.\n", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("questions: [\n", encoding="utf-8")
+    (tmp_path / "empty.json").write_text("", encoding="utf-8")
+    banks, results = load_library([tmp_path])
+    assert list(banks) == ["good"]
+    assert sorted(len(r.errors) for r in results) == [0, 1, 1]
+
+
+def test_cli_exit_codes(tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("Q: Fine?\nA: Yes.\n", encoding="utf-8")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "bank", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    ok = run("check", str(good))
+    assert ok.returncode == 0 and "1 question(s)" in ok.stdout
+    mixed = run("check", str(bad), str(good))
+    assert mixed.returncode == 1
+    assert "invalid JSON" in mixed.stdout and "good.md: markdown" in mixed.stdout
+    assert "Traceback" not in mixed.stdout + mixed.stderr
+    assert run("check").returncode == 2
+    assert run("check", str(tmp_path / "missing.md")).returncode == 2
+    assert run("frobnicate").returncode == 2

@@ -1,0 +1,162 @@
+"""The bot's own YAML/JSON format, Red-DiscordBot trivia lists and Open Trivia DB JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from bot.bank import Difficulty, LoadResult
+
+Load = Callable[..., LoadResult]
+
+NATIVE = """\
+name: Python basics
+questions:
+  - prompt: What does `len([])` return?
+    answer: "`0`: an empty list has no items."
+    alternatives:
+      - Think of a box with nothing in it.
+    topic: Python
+    difficulty: Basic
+  - prompt: Which of these is immutable?
+    choices: [list, dict, tuple]
+    correct: tuple
+    answer: Tuples cannot be changed after creation.
+    difficulty: hard
+  - prompt: Python lists keep insertion order.
+    type: true_false
+    correct: true
+  - prompt: What keyword defines a function?
+    type: short_answer
+    answer: def
+    aliases: [def, "def keyword"]
+"""
+
+
+def test_native_yaml_expresses_the_whole_model(load: Load) -> None:
+    result = load("python.yaml", NATIVE)
+    assert result.errors == [] and result.format == "native"
+    assert result.bank is not None and result.bank.name == "Python basics"
+    q1, q2, q3, q4 = result.bank.questions
+    assert q1.answer == "`0`: an empty list has no items."
+    assert q1.alternatives == ("Think of a box with nothing in it.",)
+    assert (q1.topic, q1.difficulty) == ("Python", Difficulty.EASY)
+    assert (q2.choices, q2.correct, q2.difficulty) == (
+        ("list", "dict", "tuple"),
+        2,
+        Difficulty.HARD,
+    )
+    assert (q3.choices, q3.correct, q3.answer) == (("True", "False"), 0, "True")
+    assert q4.aliases == ("def", "def keyword") and q4.choices is None
+    assert q1.source.endswith("python.yaml:3")
+
+
+def test_native_json_is_the_same_format(load: Load) -> None:
+    doc = {"name": "J", "questions": [{"prompt": "2+2?", "choices": ["3", "4"], "correct": 1}]}
+    result = load("j.json", json.dumps(doc))
+    assert result.errors == [] and result.format == "native"
+    assert result.bank is not None
+    (q,) = result.bank.questions
+    assert (q.choices, q.correct, q.answer) == (("3", "4"), 1, "4")
+
+
+def test_native_reports_bad_entries_with_their_line(load: Load) -> None:
+    doc = (
+        "questions:\n"
+        "  - prompt: Fine?\n    answer: yes\n"
+        "  - prompt: Wrong index?\n    choices: [a, b]\n    correct: 5\n"
+        "  - answer: no prompt\n"
+        "  - prompt: TF without truth\n    type: true_false\n"
+    )
+    result = load("bad.yaml", doc)
+    assert result.bank is not None and [q.prompt for q in result.bank.questions] == ["Fine?"]
+    assert result.errors == [
+        f"{result.path}:4: question 2: 'correct' must be the index (0-1) "
+        "or the text of one of the choices",
+        f"{result.path}:7: question 3: 'prompt' is missing or not text",
+        f"{result.path}:8: question 4: a true_false question needs 'correct: true|false'",
+    ]
+
+
+RED = """\
+AUTHOR: Someone
+DESCRIPTION: Capitals
+CONFIG:
+  timeout: 20
+What is the capital of France?:
+- Paris
+What year did World War II end?:
+- 1945
+- "45"
+Who wrote Hamlet?:
+- William Shakespeare
+- Shakespeare
+"""
+
+
+def test_red_trivia_list(load: Load) -> None:
+    result = load("capitals.yaml", RED)
+    assert result.errors == [] and result.format == "red"
+    assert result.bank is not None and result.bank.name == "capitals"
+    q1, q2, q3 = result.bank.questions
+    assert (q1.prompt, q1.answer, q1.aliases) == (
+        "What is the capital of France?",
+        "Paris",
+        ("Paris",),
+    )
+    assert (q2.answer, q2.aliases) == ("1945", ("1945", "45"))
+    assert q3.aliases == ("William Shakespeare", "Shakespeare")
+    assert q3.source.endswith("capitals.yaml:10")
+
+
+def test_red_entry_without_answers_is_an_error_the_rest_loads(load: Load) -> None:
+    result = load("r.yml", "Good?:\n- yes\nEmpty?: []\n")
+    assert result.bank is not None and len(result.bank.questions) == 1
+    assert result.errors == [f"{result.path}:3: 'Empty?': expected a list of accepted answers"]
+
+
+OTDB = {
+    "response_code": 0,
+    "results": [
+        {
+            "category": "Science: Computers",
+            "type": "multiple",
+            "difficulty": "medium",
+            "question": "What does &quot;HTTP&quot; stand for?",
+            "correct_answer": "Hypertext Transfer Protocol",
+            "incorrect_answers": ["High &amp; Tight", "Home Tool", "Hyper Transit"],
+        },
+        {
+            "category": "Science: Computers",
+            "type": "boolean",
+            "difficulty": "easy",
+            "question": "Linux was first created as an alternative to Windows XP.",
+            "correct_answer": "False",
+            "incorrect_answers": ["True"],
+        },
+    ],
+}
+
+
+def test_open_trivia_db(load: Load) -> None:
+    result = load("otdb.json", json.dumps(OTDB))
+    assert result.errors == [] and result.format == "opentdb"
+    assert result.bank is not None
+    q1, q2 = result.bank.questions
+    assert q1.prompt == 'What does "HTTP" stand for?'
+    assert q1.choices is not None and q1.correct is not None
+    assert sorted(q1.choices) == sorted(
+        ["Hypertext Transfer Protocol", "High & Tight", "Home Tool", "Hyper Transit"]
+    )
+    assert q1.choices[q1.correct] == "Hypertext Transfer Protocol"
+    assert (q1.topic, q1.difficulty) == ("Science: Computers", Difficulty.MEDIUM)
+    assert (q2.choices, q2.correct) == (("True", "False"), 1)
+    again = load("otdb2.json", json.dumps(OTDB))
+    assert again.bank is not None and again.bank.questions[0].choices == q1.choices
+
+
+def test_open_trivia_db_error_code(load: Load) -> None:
+    result = load("none.json", '{"response_code": 1, "results": []}')
+    assert result.errors == [
+        f"{result.path}: Open Trivia DB response_code is 1: the file has no results"
+    ]
