@@ -37,7 +37,38 @@ def _parser() -> argparse.ArgumentParser:
     quiz.add_argument("path", type=Path, metavar="PATH")
     quiz.add_argument("--seed", type=int, default=0)
     quiz.add_argument("--json", action="store_true", help="print one JSON object")
+    db = sub.add_parser("db", help="back up or check the database").add_subparsers(
+        dest="db_command", metavar="DB_COMMAND", required=True, parser_class=_Parser
+    )
+    backup = db.add_parser("backup", help="copy the database while the bot runs")
+    backup.add_argument("target", type=Path, metavar="PATH")
+    db.add_parser("check", help="integrity check and score-consistency check")
     return parser
+
+
+def _db_command(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.db import DatabaseError, maintenance
+    from bot.runner import load_settings
+
+    settings = load_settings()
+    if settings is None:
+        return EXIT_USAGE
+    source = settings.database_path
+    try:
+        if args.db_command == "backup":
+            size = maintenance.backup(source, args.target)
+            print(f"backed up {source} to {args.target} ({size} bytes)")
+            return EXIT_OK
+        problems = asyncio.run(maintenance.check(source))
+    except (OSError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for problem in problems:
+        print(problem)
+    print(f"{source}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+    return EXIT_PROBLEMS if problems else EXIT_OK
 
 
 def _bank_check(paths: list[Path], as_json: bool) -> int:
@@ -104,6 +135,8 @@ def _bank_quiz(path: Path, seed: int, as_json: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "db":
+        return _db_command(args)
     if args.command == "bank":
         if args.bank_command == "check":
             return _bank_check(args.paths, args.json)

@@ -1,0 +1,1 @@
+"""Benchmarks: each scenario prints its figures and a verdict against its target."""

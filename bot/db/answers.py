@@ -1,0 +1,340 @@
+"""Answers, score totals, streaks and leaderboards.
+
+A member's answer to a post (or to a quiz question) counts once: the UNIQUE constraints of the
+``answers`` table decide, never a read-then-write. Score totals per board and period are updated in
+the same transaction as the answer, so a leaderboard read is an index range scan.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import aiosqlite
+
+from bot.db.database import Database
+from bot.periods import ALL_TIME, Period, period_keys
+from bot.streaks import Streak, advance
+
+Board = Literal["qotd", "quiz"]
+LeaderboardBoard = Literal["qotd", "quiz", "all"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewAnswer:
+    guild_id: int
+    user_id: int
+    board: Board
+    question_id: str
+    correct: bool
+    points: int
+    answered_at: datetime
+    timezone: str  # the server's zone: periods are computed in it
+    post_id: int | None = None
+    quiz_question_id: int | None = None
+    local_date: str | None = None  # the post's local date, for QOTD streaks
+    topic: str | None = None
+    choice: int | None = None
+    response: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    id: int
+    user_id: int
+    choice: int | None
+    response: str | None
+    correct: bool
+    points: int
+    answered_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    recorded: bool  # False: the member had already answered; ``answer`` is the first one
+    answer: AnswerRecord
+    credited: int  # points added to the all-time board by this answer
+    streak: Streak | None
+
+
+def _record(row: sqlite3.Row) -> AnswerRecord:
+    return AnswerRecord(
+        id=row["id"],
+        user_id=row["user_id"],
+        choice=row["choice"],
+        response=row["response"],
+        correct=bool(row["correct"]),
+        points=row["points"],
+        answered_at=row["answered_at"],
+    )
+
+
+async def _credit_quiz(conn: aiosqlite.Connection, a: NewAnswer, periods: list[str]) -> list[bool]:
+    """A quiz question scores for a member at most once per leaderboard period."""
+    fresh = []
+    for period in periods:
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO quiz_credit (guild_id, user_id, period, question_id) "
+            "VALUES (?, ?, ?, ?)",
+            (a.guild_id, a.user_id, period, a.question_id),
+        )
+        fresh.append(cursor.rowcount == 1)
+    return fresh
+
+
+async def _advance_streak(conn: aiosqlite.Connection, a: NewAnswer) -> Streak | None:
+    if a.local_date is None:
+        return None
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT current, best, last_date, EXISTS (SELECT 1 FROM posts p "
+            "WHERE p.guild_id = s.guild_id AND p.local_date > s.last_date "
+            "AND p.local_date < ? AND p.state IN ('posted', 'revealed')) AS missed "
+            "FROM streaks s WHERE guild_id = ? AND user_id = ?",
+            (a.local_date, a.guild_id, a.user_id),
+        )
+    )
+    previous = Streak(*rows[0][:3]) if rows else None
+    streak = advance(previous, a.local_date, bool(rows and rows[0]["missed"]))
+    if streak != previous:
+        await conn.execute(
+            "INSERT INTO streaks (guild_id, user_id, current, best, last_date) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+            "current = excluded.current, best = excluded.best, last_date = excluded.last_date",
+            (a.guild_id, a.user_id, streak.current, streak.best, streak.last_date),
+        )
+    return streak
+
+
+async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
+    """Record a member's answer exactly once, with its score totals and streak, atomically."""
+    keys = period_keys(a.answered_at, a.timezone)
+    stamp = a.answered_at.timestamp()
+    quiz_credit = a.board == "quiz" and a.points > 0
+
+    async def tx(conn: aiosqlite.Connection) -> AnswerOutcome:
+        cursor = await conn.execute(
+            "INSERT INTO answers (guild_id, user_id, board, post_id, quiz_question_id, "
+            "question_id, topic, choice, response, correct, points, week_key, month_key, "
+            "answered_at, week_points, month_points, all_points) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (
+                a.guild_id,
+                a.user_id,
+                a.board,
+                a.post_id,
+                a.quiz_question_id,
+                a.question_id,
+                a.topic,
+                a.choice,
+                a.response,
+                int(a.correct),
+                a.points,
+                keys.week,
+                keys.month,
+                stamp,
+                *((0, 0, 0) if quiz_credit else (a.points,) * 3),
+            ),
+        )
+        if cursor.rowcount != 1:
+            rows = await conn.execute_fetchall(
+                "SELECT * FROM answers WHERE user_id = ? AND (post_id = ? OR quiz_question_id = ?)",
+                (a.user_id, a.post_id, a.quiz_question_id),
+            )
+            return AnswerOutcome(False, _record(list(rows)[0]), 0, None)
+        answer_id = cursor.lastrowid
+        assert answer_id is not None
+        periods = [keys.week, keys.month, ALL_TIME]
+        credits = [a.points] * 3
+        if quiz_credit:
+            fresh = await _credit_quiz(conn, a, periods)
+            credits = [a.points if f else 0 for f in fresh]
+            await conn.execute(
+                "UPDATE answers SET week_points = ?, month_points = ?, all_points = ? WHERE id = ?",
+                (*credits, answer_id),
+            )
+        await conn.executemany(
+            "INSERT INTO scores (guild_id, board, period, user_id, points, answered, correct) "
+            "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id, board, period, user_id) "
+            "DO UPDATE SET points = points + excluded.points, answered = answered + 1, "
+            "correct = correct + excluded.correct",
+            [
+                (a.guild_id, board, period, a.user_id, credit, int(a.correct))
+                for board in (a.board, "all")
+                for period, credit in zip(periods, credits, strict=True)
+            ],
+        )
+        streak = await _advance_streak(conn, a) if a.board == "qotd" else None
+        record = AnswerRecord(
+            answer_id, a.user_id, a.choice, a.response, a.correct, a.points, stamp
+        )
+        return AnswerOutcome(True, record, credits[2], streak)
+
+    return await db.write(tx)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    rank: int
+    user_id: int
+    points: int
+    answered: int
+    correct: int
+
+
+def period_key_for(period: Period, now: datetime, timezone: str) -> str:
+    return period_keys(now, timezone).key(period)
+
+
+async def leaderboard(
+    db: Database,
+    guild_id: int,
+    board: LeaderboardBoard,
+    period_key: str,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    exclude: frozenset[int] = frozenset(),
+) -> list[ScoreRow]:
+    """One page of the ranking; ties share a rank (standard competition ranking: 1, 1, 3)."""
+    rows = await db.fetchall(
+        "SELECT user_id, points, answered, correct FROM scores "
+        "WHERE guild_id = ? AND board = ? AND period = ? "
+        "AND user_id NOT IN (SELECT value FROM json_each(?)) "
+        "ORDER BY points DESC, user_id LIMIT ? OFFSET ?",
+        (guild_id, board, period_key, json.dumps(sorted(exclude)), limit, offset),
+    )
+    out: list[ScoreRow] = []
+    for n, row in enumerate(rows):
+        if out and row["points"] == out[-1].points:
+            rank = out[-1].rank
+        elif n == 0 and offset > 0:
+            rank = await rank_of_points(db, guild_id, board, period_key, row["points"], exclude)
+        else:  # every row before this one, on earlier pages too, has more points
+            rank = offset + n + 1
+        out.append(ScoreRow(rank, row["user_id"], row["points"], row["answered"], row["correct"]))
+    return out
+
+
+async def rank_of_points(
+    db: Database,
+    guild_id: int,
+    board: str,
+    period_key: str,
+    points: int,
+    exclude: frozenset[int] = frozenset(),
+) -> int:
+    above = await db.scalar(
+        "SELECT count(*) FROM scores WHERE guild_id = ? AND board = ? AND period = ? "
+        "AND points > ? AND user_id NOT IN (SELECT value FROM json_each(?))",
+        (guild_id, board, period_key, points, json.dumps(sorted(exclude))),
+    )
+    return int(above) + 1
+
+
+async def member_score(
+    db: Database, guild_id: int, board: str, period_key: str, user_id: int
+) -> ScoreRow | None:
+    row = await db.fetchone(
+        "SELECT user_id, points, answered, correct FROM scores "
+        "WHERE guild_id = ? AND board = ? AND period = ? AND user_id = ?",
+        (guild_id, board, period_key, user_id),
+    )
+    if row is None:
+        return None
+    rank = await rank_of_points(db, guild_id, board, period_key, row["points"])
+    return ScoreRow(rank, row["user_id"], row["points"], row["answered"], row["correct"])
+
+
+async def count_ranked(db: Database, guild_id: int, board: str, period_key: str) -> int:
+    return int(
+        await db.scalar(
+            "SELECT count(*) FROM scores WHERE guild_id = ? AND board = ? AND period = ?",
+            (guild_id, board, period_key),
+        )
+    )
+
+
+async def get_streak(db: Database, guild_id: int, user_id: int) -> Streak | None:
+    row = await db.fetchone(
+        "SELECT current, best, last_date FROM streaks WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    return Streak(row["current"], row["best"], row["last_date"]) if row else None
+
+
+async def post_answers(db: Database, post_id: int) -> list[AnswerRecord]:
+    rows = await db.fetchall(
+        "SELECT * FROM answers WHERE post_id = ? ORDER BY answered_at, id", (post_id,)
+    )
+    return [_record(r) for r in rows]
+
+
+async def count_post_answers(db: Database, post_id: int) -> int:
+    return int(await db.scalar("SELECT count(*) FROM answers WHERE post_id = ?", (post_id,)))
+
+
+# --- consistency and deletion ---------------------------------------------------------------------
+
+_EXPECTED_SCORES = """
+WITH credited (guild_id, board, period, user_id, points, correct) AS (
+    SELECT guild_id, board, week_key, user_id, week_points, correct FROM answers
+    UNION ALL SELECT guild_id, board, month_key, user_id, month_points, correct FROM answers
+    UNION ALL SELECT guild_id, board, 'all', user_id, all_points, correct FROM answers
+    UNION ALL SELECT guild_id, 'all', week_key, user_id, week_points, correct FROM answers
+    UNION ALL SELECT guild_id, 'all', month_key, user_id, month_points, correct FROM answers
+    UNION ALL SELECT guild_id, 'all', 'all', user_id, all_points, correct FROM answers
+)
+SELECT guild_id, board, period, user_id,
+       sum(points) AS points, count(*) AS answered, sum(correct) AS correct
+FROM credited GROUP BY guild_id, board, period, user_id
+"""
+
+
+async def score_mismatches(db: Database) -> list[str]:
+    """Every score total that differs from the sum over its answers (empty when consistent)."""
+    rows = await db.fetchall(
+        f"WITH expected AS ({_EXPECTED_SCORES}) "  # noqa: S608 - constant SQL
+        "SELECT 'missing or wrong' AS what, e.guild_id, e.board, e.period, e.user_id, "
+        "e.points AS expected, s.points AS stored FROM expected e LEFT JOIN scores s "
+        "USING (guild_id, board, period, user_id) "
+        "WHERE s.points IS NOT e.points OR s.answered IS NOT e.answered "
+        "OR s.correct IS NOT e.correct "
+        "UNION ALL SELECT 'without answers', s.guild_id, s.board, s.period, s.user_id, "
+        "NULL, s.points FROM scores s LEFT JOIN expected e "
+        "USING (guild_id, board, period, user_id) WHERE e.user_id IS NULL"
+    )
+    return [
+        f"guild {r['guild_id']} board {r['board']} period {r['period']} user {r['user_id']}: "
+        f"{r['what']} (expected {r['expected']}, stored {r['stored']})"
+        for r in rows
+    ]
+
+
+async def forget_member(db: Database, guild_id: int, user_id: int) -> int:
+    """Delete everything stored about a member in a server; returns the answers deleted."""
+
+    async def tx(conn: aiosqlite.Connection) -> int:
+        cursor = await conn.execute(
+            "DELETE FROM answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        deleted = cursor.rowcount
+        for table in ("scores", "streaks", "quiz_credit"):
+            await conn.execute(
+                f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?",  # noqa: S608
+                (guild_id, user_id),
+            )
+        await conn.execute(
+            "DELETE FROM quiz_sessions WHERE guild_id = ? AND user_id = ? AND mode = 'solo'",
+            (guild_id, user_id),
+        )
+        return deleted
+
+    return await db.write(tx)

@@ -1,0 +1,331 @@
+"""Question-of-the-day schedules, their question rotation, and posts."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.db.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSpec:
+    """What an admin sets with ``/qotd setup``."""
+
+    guild_id: int
+    channel_id: int
+    local_time: str
+    timezone: str
+    days: int
+    bank: str
+    role_id: int | None = None
+    reveal_after_min: int | None = None
+    thread: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    id: int
+    guild_id: int
+    channel_id: int
+    local_time: str
+    timezone: str
+    days: int
+    role_id: int | None
+    bank: str
+    reveal_after_min: int | None
+    thread: bool
+    paused: bool
+    next_due: int
+    cycle: int
+    error: str | None
+    notice: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    id: int
+    guild_id: int
+    channel_id: int
+    schedule_id: int | None
+    local_date: str
+    bank: str
+    question_id: str
+    nonce: str
+    state: str
+    message_id: int | None
+    thread_id: int | None
+    claimed_at: int
+    posted_at: int | None
+    reveal_at: int
+
+
+def _schedule(row: sqlite3.Row) -> Schedule:
+    return Schedule(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        local_time=row["local_time"],
+        timezone=row["timezone"],
+        days=row["days"],
+        role_id=row["role_id"],
+        bank=row["bank"],
+        reveal_after_min=row["reveal_after_min"],
+        thread=bool(row["thread"]),
+        paused=bool(row["paused"]),
+        next_due=row["next_due"],
+        cycle=row["cycle"],
+        error=row["error"],
+        notice=row["notice"],
+    )
+
+
+def _post(row: sqlite3.Row) -> Post:
+    return Post(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
+
+
+async def save_schedule(db: Database, spec: ScheduleSpec, next_due: int, now: int) -> Schedule:
+    """Create the channel's schedule or update it; clears a previous error and pause."""
+
+    async def tx(conn: aiosqlite.Connection) -> Schedule:
+        rows = await conn.execute_fetchall(
+            "INSERT INTO schedules (guild_id, channel_id, local_time, timezone, days, role_id, "
+            "bank, reveal_after_min, thread, next_due, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (channel_id) DO UPDATE SET local_time = excluded.local_time, "
+            "timezone = excluded.timezone, days = excluded.days, role_id = excluded.role_id, "
+            "bank = excluded.bank, reveal_after_min = excluded.reveal_after_min, "
+            "thread = excluded.thread, next_due = excluded.next_due, paused = 0, "
+            "error = NULL, notice = NULL, updated_at = excluded.updated_at "
+            "WHERE schedules.guild_id = excluded.guild_id RETURNING *",
+            (
+                spec.guild_id,
+                spec.channel_id,
+                spec.local_time,
+                spec.timezone,
+                spec.days,
+                spec.role_id,
+                spec.bank,
+                spec.reveal_after_min,
+                int(spec.thread),
+                next_due,
+                now,
+                now,
+            ),
+        )
+        return _schedule(list(rows)[0])
+
+    return await db.write(tx)
+
+
+async def get_schedule(db: Database, guild_id: int, channel_id: int) -> Schedule | None:
+    row = await db.fetchone(
+        "SELECT * FROM schedules WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
+    )
+    return _schedule(row) if row else None
+
+
+async def schedule_by_id(db: Database, schedule_id: int) -> Schedule | None:
+    row = await db.fetchone("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
+    return _schedule(row) if row else None
+
+
+async def guild_schedules(db: Database, guild_id: int) -> list[Schedule]:
+    rows = await db.fetchall(
+        "SELECT * FROM schedules WHERE guild_id = ? ORDER BY channel_id", (guild_id,)
+    )
+    return [_schedule(r) for r in rows]
+
+
+async def due_schedules(db: Database, now: int, limit: int = 1000) -> list[Schedule]:
+    rows = await db.fetchall(
+        "SELECT * FROM schedules WHERE next_due <= ? AND paused = 0 AND error IS NULL "
+        "ORDER BY next_due, id LIMIT ?",
+        (now, limit),
+    )
+    return [_schedule(r) for r in rows]
+
+
+async def next_due_instant(db: Database) -> int | None:
+    value = await db.scalar(
+        "SELECT min(next_due) FROM schedules WHERE paused = 0 AND error IS NULL"
+    )
+    return int(value) if value is not None else None
+
+
+async def set_paused(
+    db: Database, guild_id: int, channel_id: int, paused: bool, next_due: int | None = None
+) -> bool:
+    if next_due is None:
+        changed = await db.execute(
+            "UPDATE schedules SET paused = ? WHERE guild_id = ? AND channel_id = ?",
+            (int(paused), guild_id, channel_id),
+        )
+    else:
+        changed = await db.execute(
+            "UPDATE schedules SET paused = ?, next_due = ?, error = NULL "
+            "WHERE guild_id = ? AND channel_id = ?",
+            (int(paused), next_due, guild_id, channel_id),
+        )
+    return changed > 0
+
+
+async def remove_schedule(db: Database, guild_id: int, channel_id: int) -> bool:
+    return (
+        await db.execute(
+            "DELETE FROM schedules WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
+        )
+        > 0
+    )
+
+
+async def set_schedule_error(db: Database, schedule_id: int, error: str | None) -> bool:
+    """Mark why posting stopped; returns False when that error was already recorded."""
+    return (
+        await db.execute(
+            "UPDATE schedules SET error = ? WHERE id = ? AND error IS NOT ?",
+            (error, schedule_id, error),
+        )
+        > 0
+    )
+
+
+async def move_schedule(
+    db: Database, schedule_id: int, next_due: int, notice: str | None = None
+) -> None:
+    await db.execute(
+        "UPDATE schedules SET next_due = ?, notice = coalesce(?, notice) WHERE id = ?",
+        (next_due, notice, schedule_id),
+    )
+
+
+async def used_questions(db: Database, schedule_id: int, cycle: int) -> set[str]:
+    rows = await db.fetchall(
+        "SELECT question_id FROM schedule_used WHERE schedule_id = ? AND cycle = ?",
+        (schedule_id, cycle),
+    )
+    return {r[0] for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    schedule_id: int
+    guild_id: int
+    channel_id: int
+    local_date: str
+    bank: str
+    question_id: str
+    nonce: str
+    cycle: int
+    reveal_at: int
+    next_due: int
+
+
+async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
+    """Claim (schedule, local date) and its question, and move the schedule on, atomically.
+
+    Returns None when that date was already claimed: a post is never made twice.
+    """
+
+    async def tx(conn: aiosqlite.Connection) -> Post | None:
+        rows = list(
+            await conn.execute_fetchall(
+                "INSERT INTO posts (guild_id, channel_id, schedule_id, local_date, bank, "
+                "question_id, nonce, claimed_at, reveal_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING *",
+                (
+                    claim.guild_id,
+                    claim.channel_id,
+                    claim.schedule_id,
+                    claim.local_date,
+                    claim.bank,
+                    claim.question_id,
+                    claim.nonce,
+                    now,
+                    claim.reveal_at,
+                ),
+            )
+        )
+        await conn.execute(
+            "UPDATE schedules SET next_due = max(next_due, ?), cycle = ? WHERE id = ?",
+            (claim.next_due, claim.cycle, claim.schedule_id),
+        )
+        if not rows:
+            return None
+        await conn.execute(
+            "INSERT OR IGNORE INTO schedule_used (schedule_id, cycle, question_id) "
+            "VALUES (?, ?, ?)",
+            (claim.schedule_id, claim.cycle, claim.question_id),
+        )
+        return _post(rows[0])
+
+    return await db.write(tx)
+
+
+async def confirm_post(
+    db: Database, post_id: int, message_id: int, thread_id: int | None, now: int
+) -> None:
+    await db.execute(
+        "UPDATE posts SET state = 'posted', message_id = ?, thread_id = ?, posted_at = ? "
+        "WHERE id = ? AND state = 'claimed'",
+        (message_id, thread_id, now, post_id),
+    )
+
+
+async def set_post_thread(db: Database, post_id: int, thread_id: int) -> None:
+    await db.execute("UPDATE posts SET thread_id = ? WHERE id = ?", (thread_id, post_id))
+
+
+async def fail_post(db: Database, post_id: int) -> None:
+    await db.execute(
+        "UPDATE posts SET state = 'failed' WHERE id = ? AND state = 'claimed'", (post_id,)
+    )
+
+
+async def mark_revealed(db: Database, post_id: int) -> bool:
+    return (
+        await db.execute(
+            "UPDATE posts SET state = 'revealed' WHERE id = ? AND state = 'posted'", (post_id,)
+        )
+        > 0
+    )
+
+
+async def get_post(db: Database, post_id: int) -> Post | None:
+    row = await db.fetchone("SELECT * FROM posts WHERE id = ?", (post_id,))
+    return _post(row) if row else None
+
+
+async def post_on(db: Database, schedule_id: int, local_date: str) -> Post | None:
+    row = await db.fetchone(
+        "SELECT * FROM posts WHERE schedule_id = ? AND local_date = ?", (schedule_id, local_date)
+    )
+    return _post(row) if row else None
+
+
+async def latest_post(db: Database, schedule_id: int) -> Post | None:
+    row = await db.fetchone(
+        "SELECT * FROM posts WHERE schedule_id = ? ORDER BY local_date DESC LIMIT 1",
+        (schedule_id,),
+    )
+    return _post(row) if row else None
+
+
+async def posts_to_reveal(db: Database, now: int, limit: int = 500) -> list[Post]:
+    rows = await db.fetchall(
+        "SELECT * FROM posts WHERE state = 'posted' AND reveal_at <= ? ORDER BY reveal_at LIMIT ?",
+        (now, limit),
+    )
+    return [_post(r) for r in rows]
+
+
+async def unconfirmed_posts(db: Database) -> list[Post]:
+    rows = await db.fetchall("SELECT * FROM posts WHERE state = 'claimed' ORDER BY claimed_at")
+    return [_post(r) for r in rows]
+
+
+async def next_reveal_instant(db: Database) -> int | None:
+    value = await db.scalar("SELECT min(reveal_at) FROM posts WHERE state = 'posted'")
+    return int(value) if value is not None else None

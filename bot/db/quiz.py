@@ -1,0 +1,187 @@
+"""Quiz sessions and the questions drawn for them."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.db.database import Database
+
+
+class GroupQuizRunning(Exception):
+    """A group quiz is already running in that channel."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuizSpec:
+    guild_id: int
+    channel_id: int
+    user_id: int
+    mode: str  # "solo" or "group"
+    bank: str
+    topic: str | None
+    difficulty: str | None
+    typed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QuizSession:
+    id: int
+    guild_id: int
+    channel_id: int
+    user_id: int
+    mode: str
+    bank: str
+    topic: str | None
+    difficulty: str | None
+    typed: bool
+    total: int
+    position: int
+    state: str
+    started_at: float
+    ended_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuizQuestion:
+    id: int
+    session_id: int
+    position: int
+    question_id: str
+    message_id: int | None
+    asked_at: float | None
+    deadline: float | None
+    closed: bool
+
+
+def _session(row: sqlite3.Row) -> QuizSession:
+    data = {k: row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
+    data["typed"] = bool(data["typed"])
+    return QuizSession(**data)
+
+
+def _question(row: sqlite3.Row) -> QuizQuestion:
+    data = {k: row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
+    data["closed"] = bool(data["closed"])
+    return QuizQuestion(**data)
+
+
+async def create_quiz(
+    db: Database, spec: QuizSpec, question_ids: list[str], now: float
+) -> tuple[QuizSession, list[QuizQuestion]]:
+    """Create a session with its questions; raises GroupQuizRunning for a busy channel."""
+
+    async def tx(conn: aiosqlite.Connection) -> tuple[QuizSession, list[QuizQuestion]]:
+        try:
+            rows = list(
+                await conn.execute_fetchall(
+                    "INSERT INTO quiz_sessions (guild_id, channel_id, user_id, mode, bank, topic, "
+                    "difficulty, typed, total, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "RETURNING *",
+                    (
+                        spec.guild_id,
+                        spec.channel_id,
+                        spec.user_id,
+                        spec.mode,
+                        spec.bank,
+                        spec.topic,
+                        spec.difficulty,
+                        int(spec.typed),
+                        len(question_ids),
+                        now,
+                    ),
+                )
+            )
+        except sqlite3.IntegrityError as exc:
+            raise GroupQuizRunning(spec.channel_id) from exc
+        session = _session(rows[0])
+        await conn.executemany(
+            "INSERT INTO quiz_questions (session_id, position, question_id) VALUES (?, ?, ?)",
+            [(session.id, n, qid) for n, qid in enumerate(question_ids)],
+        )
+        questions = await conn.execute_fetchall(
+            "SELECT * FROM quiz_questions WHERE session_id = ? ORDER BY position", (session.id,)
+        )
+        return session, [_question(q) for q in questions]
+
+    return await db.write(tx)
+
+
+async def get_quiz(db: Database, session_id: int) -> QuizSession | None:
+    row = await db.fetchone("SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
+    return _session(row) if row else None
+
+
+async def quiz_questions(db: Database, session_id: int) -> list[QuizQuestion]:
+    rows = await db.fetchall(
+        "SELECT * FROM quiz_questions WHERE session_id = ? ORDER BY position", (session_id,)
+    )
+    return [_question(r) for r in rows]
+
+
+async def quiz_question(db: Database, quiz_question_id: int) -> QuizQuestion | None:
+    row = await db.fetchone("SELECT * FROM quiz_questions WHERE id = ?", (quiz_question_id,))
+    return _question(row) if row else None
+
+
+async def running_group_quiz(db: Database, channel_id: int) -> QuizSession | None:
+    row = await db.fetchone(
+        "SELECT * FROM quiz_sessions WHERE channel_id = ? AND mode = 'group' AND state = 'running'",
+        (channel_id,),
+    )
+    return _session(row) if row else None
+
+
+async def running_quizzes(db: Database) -> list[QuizSession]:
+    rows = await db.fetchall("SELECT * FROM quiz_sessions WHERE state = 'running' ORDER BY id")
+    return [_session(r) for r in rows]
+
+
+async def mark_asked(
+    db: Database, quiz_question_id: int, message_id: int | None, asked_at: float, deadline: float
+) -> None:
+    async def tx(conn: aiosqlite.Connection) -> None:
+        await conn.execute(
+            "UPDATE quiz_questions SET message_id = ?, asked_at = ?, deadline = ? WHERE id = ?",
+            (message_id, asked_at, deadline, quiz_question_id),
+        )
+        await conn.execute(
+            "UPDATE quiz_sessions SET position = (SELECT position FROM quiz_questions "
+            "WHERE id = ?) WHERE id = (SELECT session_id FROM quiz_questions WHERE id = ?)",
+            (quiz_question_id, quiz_question_id),
+        )
+
+    await db.write(tx)
+
+
+async def close_question(db: Database, quiz_question_id: int) -> bool:
+    """Close a question to answers; False when it was already closed."""
+    return (
+        await db.execute(
+            "UPDATE quiz_questions SET closed = 1 WHERE id = ? AND closed = 0", (quiz_question_id,)
+        )
+        > 0
+    )
+
+
+async def end_quiz(db: Database, session_id: int, state: str, now: float) -> bool:
+    """Finish or stop a running quiz; False when it had already ended."""
+    return (
+        await db.execute(
+            "UPDATE quiz_sessions SET state = ?, ended_at = ? WHERE id = ? AND state = 'running'",
+            (state, now, session_id),
+        )
+        > 0
+    )
+
+
+async def recently_seen(db: Database, guild_id: int, user_id: int, limit: int = 200) -> list[str]:
+    """The question ids a member answered most recently, newest first."""
+    rows = await db.fetchall(
+        "SELECT question_id, max(answered_at) AS last FROM answers "
+        "WHERE guild_id = ? AND user_id = ? GROUP BY question_id ORDER BY last DESC LIMIT ?",
+        (guild_id, user_id, limit),
+    )
+    return [r[0] for r in rows]

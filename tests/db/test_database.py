@@ -1,0 +1,115 @@
+"""The connection, migrations and the group-committing writer, on real SQLite files."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.db import Database, DatabaseTooNew
+from bot.db.database import LATEST_VERSION, migrations
+
+
+async def test_pragmas(db: Database) -> None:
+    assert await db.scalar("PRAGMA journal_mode") == "wal"
+    assert await db.scalar("PRAGMA foreign_keys") == 1
+    assert await db.scalar("PRAGMA synchronous") == 2  # FULL
+    assert await db.scalar("PRAGMA busy_timeout") == 5000
+    assert await db.scalar("PRAGMA user_version") == LATEST_VERSION
+
+
+def test_migrations_are_numbered_files() -> None:
+    assert [v for v, _, _ in migrations()] == list(range(1, LATEST_VERSION + 1))
+
+
+@pytest.mark.parametrize("start", range(LATEST_VERSION + 1))
+async def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None:
+    path = tmp_path / "old.sqlite3"
+    if start:
+        async with await Database.open(path, migrate_upto=start) as old:
+            assert await old.scalar("PRAGMA user_version") == start
+    async with await Database.open(path) as db:
+        assert await db.scalar("PRAGMA user_version") == LATEST_VERSION
+        tables = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
+        assert {"answers", "scores", "schedules", "posts", "streaks"} <= tables
+
+
+async def test_refuses_a_database_from_a_newer_version(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE future (x)")
+        conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(DatabaseTooNew, match="newer version of the bot"):
+        await Database.open(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+async def test_a_failing_migration_is_rolled_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.db import database
+
+    broken = [
+        *migrations(),
+        (LATEST_VERSION + 1, "999_broken.sql", "CREATE TABLE a (x); SELECT nope();"),
+    ]
+    monkeypatch.setattr(database, "migrations", lambda: broken)
+    monkeypatch.setattr(database, "LATEST_VERSION", LATEST_VERSION + 1)
+    path = tmp_path / "db.sqlite3"
+    with pytest.raises(database.DatabaseError, match=r"999_broken\.sql failed and was rolled back"):
+        await Database.open(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+        assert (
+            conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'a'").fetchone()[0] == 0
+        )
+
+
+async def test_concurrent_writes_share_transactions_and_all_commit(db: Database) -> None:
+    async def put(n: int) -> int:
+        return await db.execute("INSERT INTO bot_state (key, value) VALUES (?, ?)", (f"k{n}", "v"))
+
+    results = await asyncio.gather(*(put(n) for n in range(300)))
+    assert results == [1] * 300
+    assert await db.scalar("SELECT count(*) FROM bot_state") == 300
+    assert db.batches < 300 / 5  # group commit: many writes per transaction
+
+
+async def test_a_failing_write_is_undone_alone(db: Database) -> None:
+    async def good(n: int) -> None:
+        await db.execute("INSERT INTO bot_state (key, value) VALUES (?, 'ok')", (f"good{n}",))
+
+    async def bad(conn: aiosqlite.Connection) -> None:
+        await conn.execute("INSERT INTO bot_state (key, value) VALUES ('half', 'done')")
+        raise RuntimeError("boom")
+
+    tasks = [asyncio.ensure_future(good(n)) for n in range(50)]
+    failing = asyncio.ensure_future(db.write(bad))
+    tasks += [asyncio.ensure_future(good(n)) for n in range(50, 100)]
+    await asyncio.gather(*tasks)
+    with pytest.raises(RuntimeError, match="boom"):
+        await failing
+    assert await db.scalar("SELECT count(*) FROM bot_state WHERE value = 'ok'") == 100
+    assert await db.scalar("SELECT count(*) FROM bot_state WHERE key = 'half'") == 0
+
+
+async def test_close_commits_what_is_queued_and_refuses_more(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "x.sqlite3")
+    pending = [
+        asyncio.ensure_future(db.execute("INSERT INTO bot_state VALUES (?, 'v')", (f"k{n}",)))
+        for n in range(20)
+    ]
+    await asyncio.sleep(0)
+    await db.close()
+    await asyncio.gather(*pending)
+    with sqlite3.connect(tmp_path / "x.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM bot_state").fetchone()[0] == 20
+    from bot.db import DatabaseClosed
+
+    with pytest.raises(DatabaseClosed):
+        await db.execute("INSERT INTO bot_state VALUES ('late', 'v')")
