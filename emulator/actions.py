@@ -1,0 +1,286 @@
+"""Acting as a member: slash commands, autocomplete, button clicks and modal submits.
+
+Each action dispatches an INTERACTION_CREATE shaped like Discord's and returns a handle to wait
+for the bot's answer and read it as that member sees it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from emulator.state import Channel, Guild, Member, Message, Role, User
+
+if TYPE_CHECKING:
+    from emulator.server import Emulator, Interaction
+
+COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, NUMBER = 3, 4, 5, 6, 7, 8, 10
+
+
+@dataclass
+class Handle:
+    """An interaction a test started; read the bot's answer through it."""
+
+    emu: Emulator
+    interaction: Interaction
+    member: Member
+
+    @property
+    def id(self) -> int:
+        return self.interaction.id
+
+    async def acked(self, timeout: float = 5.0) -> float:
+        """Wait for the bot's first response; returns how long it took, in seconds."""
+        ix = self.interaction
+        await self.emu.wait_until(lambda: ix.acked_at is not None, timeout)
+        assert ix.acked_at is not None
+        return ix.acked_at - ix.created
+
+    async def reply(self, timeout: float = 5.0) -> Message:
+        """The bot's response message once it has content (after a defer, once edited)."""
+        await self.acked(timeout)
+        ix = self.interaction
+
+        def ready() -> Message | None:
+            target = ix.response_message_id or ix.component_message_id
+            message = self.emu.messages.get(target or 0)
+            if message is None or message.loading:
+                return None
+            if ix.response_type == 6 and not message.history:
+                return None  # a deferred update: wait for the edit
+            return message
+
+        result: Message = await self.emu.wait_until(ready, timeout)
+        return result
+
+    async def followup(self, index: int = 0, timeout: float = 5.0) -> Message:
+        ix = self.interaction
+        await self.emu.wait_until(lambda: len(ix.followups) > index, timeout)
+        return self.emu.messages[ix.followups[index]]
+
+    async def modal(self, timeout: float = 5.0) -> dict[str, Any]:
+        ix = self.interaction
+        result: dict[str, Any] = await self.emu.wait_until(lambda: ix.modal, timeout)
+        return result
+
+    async def choices(self, timeout: float = 5.0) -> list[dict[str, Any]]:
+        ix = self.interaction
+        await self.emu.wait_until(lambda: ix.choices is not None, timeout)
+        return ix.choices or []
+
+    def messages(self) -> list[Message]:
+        """Everything the bot answered to this interaction, in order."""
+        ix = self.interaction
+        ids = [i for i in (ix.response_message_id, *ix.followups) if i]
+        return [self.emu.messages[i] for i in ids]
+
+
+class MemberActions:
+    """Mixed into :class:`Emulator`."""
+
+    def _base_payload(
+        self: Emulator, kind: int, member: Member, channel: Channel, data: dict[str, Any]
+    ) -> tuple[Interaction, dict[str, Any]]:
+        from emulator.server import Interaction
+
+        guild = self.guilds[channel.guild_id]
+        ix_id = self.ids.next()
+        token = f"aW50ZXJhY3Rpb24{secrets.token_urlsafe(48)}"
+        payload = {
+            "id": str(ix_id),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "data": data,
+            "guild_id": str(guild.id),
+            "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
+            "channel_id": str(channel.id),
+            "channel": channel.to_json(),
+            "member": member.to_json(permissions=guild.permissions(member, channel)),
+            "token": token,
+            "version": 1,
+            "app_permissions": str(self.bot_permissions(channel)),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(guild.id)},
+            "context": 0,
+            "attachment_size_limit": 8 * 1024 * 1024,
+        }
+        ix = Interaction(ix_id, token, kind, guild.id, channel.id, member.id, payload)
+        self.interactions[ix_id] = ix
+        self.tokens[token] = ix
+        return ix, payload
+
+    async def _send(self: Emulator, ix: Interaction, payload: dict[str, Any], member: Member) -> Handle:
+        ix.created = time.monotonic()
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return Handle(self, ix, member)
+
+    def _command(self: Emulator, guild: Guild, name: str) -> dict[str, Any]:
+        for command in [*self.guild_commands.get(guild.id, []), *self.global_commands]:
+            if command["name"] == name and command.get("type", 1) == 1:
+                return command
+        raise LookupError(f"the bot has not registered /{name} (synced: {self.command_syncs!r})")
+
+    def _build_options(
+        self: Emulator,
+        guild: Guild,
+        definitions: list[dict[str, Any]],
+        values: dict[str, Any],
+        resolved: dict[str, dict[str, Any]],
+        focused: str | None,
+    ) -> list[dict[str, Any]]:
+        known = {d["name"]: d for d in definitions}
+        for name in values:
+            if name not in known:
+                raise LookupError(f"no option {name!r}; the command has {sorted(known)}")
+        options = []
+        for definition in definitions:
+            name = definition["name"]
+            if name not in values:
+                if definition.get("required") and focused is None:
+                    raise ValueError(f"option {name!r} is required")
+                continue
+            value = values[name]
+            kind = definition["type"]
+            if kind == CHANNEL:
+                channel = value if isinstance(value, Channel) else self.channels[int(value)]
+                resolved.setdefault("channels", {})[str(channel.id)] = {
+                    **channel.to_json(),
+                    "permissions": str(ALL_VIEW),
+                }
+                value = str(channel.id)
+            elif kind == ROLE:
+                role = value if isinstance(value, Role) else guild.roles[int(value)]
+                resolved.setdefault("roles", {})[str(role.id)] = role.to_json()
+                value = str(role.id)
+            elif kind == USER:
+                member = value if isinstance(value, Member) else guild.members[int(value)]
+                resolved.setdefault("users", {})[str(member.id)] = member.user.to_json()
+                data = member.to_json()
+                data.pop("user")
+                resolved.setdefault("members", {})[str(member.id)] = data
+                value = str(member.id)
+            option: dict[str, Any] = {"name": name, "type": kind, "value": value}
+            if name == focused:
+                option["focused"] = True
+            options.append(option)
+        return options
+
+    def _command_data(
+        self: Emulator,
+        guild: Guild,
+        path: str,
+        values: dict[str, Any],
+        focused: str | None = None,
+    ) -> dict[str, Any]:
+        names = path.split()
+        command = self._command(guild, names[0])
+        resolved: dict[str, dict[str, Any]] = {}
+        definitions = command.get("options", [])
+        chain: list[tuple[str, int]] = []
+        for sub in names[1:]:
+            found = next((o for o in definitions if o["name"] == sub), None)
+            if found is None or found["type"] not in (SUB_COMMAND, SUB_COMMAND_GROUP):
+                raise LookupError(f"/{path}: no subcommand {sub!r}")
+            chain.append((sub, found["type"]))
+            definitions = found.get("options", [])
+        options = self._build_options(guild, definitions, values, resolved, focused)
+        for sub, kind in reversed(chain):
+            options = [{"name": sub, "type": kind, "options": options}]
+        data: dict[str, Any] = {
+            "id": command["id"],
+            "name": command["name"],
+            "type": 1,
+            "options": options,
+        }
+        if "guild_id" in command:
+            data["guild_id"] = command["guild_id"]
+        if resolved:
+            data["resolved"] = resolved
+        return data
+
+    async def slash(
+        self: Emulator,
+        command: str,
+        options: dict[str, Any] | None = None,
+        *,
+        member: Member,
+        channel: Channel | None = None,
+    ) -> Handle:
+        """Run ``/command`` (``"qotd setup"`` for a subcommand) as ``member``."""
+        guild = self.guilds[member.guild_id]
+        channel = channel or next(c for c in guild.channels.values() if c.type == 0)
+        data = self._command_data(guild, command, options or {})
+        ix, payload = self._base_payload(COMMAND, member, channel, data)
+        return await self._send(ix, payload, member)
+
+    async def autocomplete(
+        self: Emulator,
+        command: str,
+        options: dict[str, Any],
+        focused: str,
+        *,
+        member: Member,
+        channel: Channel | None = None,
+    ) -> list[dict[str, Any]]:
+        """What the bot suggests while ``member`` types into option ``focused``."""
+        guild = self.guilds[member.guild_id]
+        channel = channel or next(c for c in guild.channels.values() if c.type == 0)
+        data = self._command_data(guild, command, options, focused=focused)
+        ix, payload = self._base_payload(AUTOCOMPLETE, member, channel, data)
+        handle = await self._send(ix, payload, member)
+        return await handle.choices()
+
+    async def click(
+        self: Emulator, message: Message, custom_id: str, *, member: Member
+    ) -> Handle:
+        """Click the button ``custom_id`` of ``message`` as ``member``."""
+        if custom_id not in message.custom_ids():
+            raise LookupError(f"message {message.id} has no component {custom_id!r}")
+        channel = self.channels[message.channel_id]
+        data = {"custom_id": custom_id, "component_type": 2}
+        ix, payload = self._base_payload(COMPONENT, member, channel, data)
+        payload["message"] = message.to_json()
+        ix.component_message_id = message.id
+        return await self._send(ix, payload, member)
+
+    async def click_label(self: Emulator, message: Message, label: str, *, member: Member) -> Handle:
+        return await self.click(message, message.button(label)["custom_id"], member=member)
+
+    async def submit_modal(
+        self: Emulator, handle: Handle, values: dict[str, str], *, member: Member | None = None
+    ) -> Handle:
+        """Fill the modal the bot opened in answer to ``handle`` (values by input custom_id or
+        label) and submit it."""
+        modal = await handle.modal()
+        member = member or handle.member
+        rows = []
+        from emulator.state import iter_components
+
+        for comp in iter_components(modal.get("components", [])):
+            if comp.get("type") != 4:
+                continue
+            key = comp["custom_id"]
+            value = values.get(key, values.get(str(comp.get("label")), ""))
+            rows.append({"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]})
+        channel = self.channels[handle.interaction.channel_id]
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        ix, payload = self._base_payload(MODAL_SUBMIT, member, channel, data)
+        source = handle.interaction.component_message_id
+        if source is not None:
+            payload["message"] = self.messages[source].to_json()
+            ix.component_message_id = source
+        return await self._send(ix, payload, member)
+
+
+ALL_VIEW = (1 << 10) | (1 << 11)
+
+
+def display_name(user: User | Member) -> str:
+    u = user.user if isinstance(user, Member) else user
+    return u.global_name or u.username
