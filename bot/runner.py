@@ -1,13 +1,26 @@
-"""Runs the bot: settings, logging, the database and the Discord client, owned by one entry."""
+"""Runs the bot: one async entry point owns settings, logging, the database and the client."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import signal
 import sys
 
+import discord
+import yarl
 from pydantic import ValidationError
 
+from bot.bank.library import BankLibrary
+from bot.clock import SystemClock
 from bot.config import DEVELOPER_PORTAL, Settings
+from bot.db import Database, DatabaseError
 
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
 EXIT_CONFIG = 2
 
 
@@ -21,6 +34,45 @@ def load_settings() -> Settings | None:
         return None
 
 
+def point_discord_at(settings: Settings) -> None:
+    """Send REST and gateway traffic to the configured endpoints (Discord's by default)."""
+    discord.http.Route.BASE = settings.discord_api_base_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+async def serve(settings: Settings, token: str, *, stop: asyncio.Event | None = None) -> int:
+    """Run until the bot is closed or ``stop`` is set (SIGTERM/SIGINT)."""
+    from bot.client import Services, StudyBot
+
+    point_discord_at(settings)
+    banks = BankLibrary.load(settings.bank_folders())
+    log.info("loaded %d bank(s): %s", len(banks), ", ".join(banks.banks) or "none")
+    stop = stop or asyncio.Event()
+    async with await Database.open(settings.database_path) as db:
+        bot = StudyBot(Services(settings, db, banks, SystemClock()))
+        async with bot:
+            runner = asyncio.create_task(bot.start(token), name="discord-client")
+            stopper = asyncio.create_task(stop.wait(), name="stop-signal")
+            done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if stopper in done:
+                log.info("stopping")
+                await bot.close()
+            else:
+                stopper.cancel()
+            await runner  # re-raises a login or gateway failure
+    log.info("stopped cleanly")
+    return EXIT_OK
+
+
+async def _main(settings: Settings, token: str) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    return await serve(settings, token, stop=stop)
+
+
 def run() -> int:
     settings = load_settings()
     if settings is None:
@@ -32,5 +84,30 @@ def run() -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    print("The Discord client is not part of this build yet.", file=sys.stderr)
-    return EXIT_CONFIG
+    token = settings.discord_token.get_secret_value().strip()
+    from bot.logs import setup_logging
+
+    setup_logging(settings.log_level, secret=token)
+    try:
+        return asyncio.run(_main(settings, token))
+    except discord.LoginFailure:
+        print(
+            "Discord rejected DISCORD_TOKEN: copy the token again from "
+            f"{DEVELOPER_PORTAL} (Bot > Reset Token) into .env",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "Discord refused a privileged intent: this bot needs none, so check that you run "
+            "an unmodified copy",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except DatabaseError as exc:
+        print(f"Database problem: {exc}", file=sys.stderr)
+    except (OSError, discord.GatewayNotFound, discord.HTTPException) as exc:
+        print(f"Could not reach Discord: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return EXIT_FAILED

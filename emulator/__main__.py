@@ -37,7 +37,7 @@ async def serve(port: int, guilds: int, token: str | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--guilds", type=int, default=1)
     parser.add_argument("--token", default=None, help="the bot token to accept (default: random)")
     args = parser.parse_args()

@@ -9,11 +9,12 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from emulator.state import Channel, Guild, Member, Message, Role, User
+from emulator.state import Channel, Guild, Member, Message, Role, Snowflakes, User, iter_components
 
 if TYPE_CHECKING:
+    from emulator.gateway import Gateway
     from emulator.server import Emulator, Interaction
 
 COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
@@ -80,10 +81,25 @@ class Handle:
 
 
 class MemberActions:
-    """Mixed into :class:`Emulator`."""
+    """Mixed into :class:`Emulator`; these are the parts of it the actions use."""
+
+    if TYPE_CHECKING:
+        ids: Snowflakes
+        application_id: int
+        guilds: dict[int, Guild]
+        channels: dict[int, Channel]
+        messages: dict[int, Message]
+        interactions: dict[int, Interaction]
+        tokens: dict[str, Interaction]
+        global_commands: list[dict[str, Any]]
+        guild_commands: dict[int, list[dict[str, Any]]]
+        command_syncs: list[tuple[int | None, list[dict[str, Any]]]]
+        gateway: Gateway
+
+        def bot_permissions(self, channel: Channel) -> int: ...
 
     def _base_payload(
-        self: Emulator, kind: int, member: Member, channel: Channel, data: dict[str, Any]
+        self, kind: int, member: Member, channel: Channel, data: dict[str, Any]
     ) -> tuple[Interaction, dict[str, Any]]:
         from emulator.server import Interaction
 
@@ -115,19 +131,19 @@ class MemberActions:
         self.tokens[token] = ix
         return ix, payload
 
-    async def _send(self: Emulator, ix: Interaction, payload: dict[str, Any], member: Member) -> Handle:
+    async def _send(self, ix: Interaction, payload: dict[str, Any], member: Member) -> Handle:
         ix.created = time.monotonic()
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
-        return Handle(self, ix, member)
+        return Handle(cast("Emulator", self), ix, member)
 
-    def _command(self: Emulator, guild: Guild, name: str) -> dict[str, Any]:
+    def _command(self, guild: Guild, name: str) -> dict[str, Any]:
         for command in [*self.guild_commands.get(guild.id, []), *self.global_commands]:
             if command["name"] == name and command.get("type", 1) == 1:
                 return command
         raise LookupError(f"the bot has not registered /{name} (synced: {self.command_syncs!r})")
 
     def _build_options(
-        self: Emulator,
+        self,
         guild: Guild,
         definitions: list[dict[str, Any]],
         values: dict[str, Any],
@@ -172,7 +188,7 @@ class MemberActions:
         return options
 
     def _command_data(
-        self: Emulator,
+        self,
         guild: Guild,
         path: str,
         values: dict[str, Any],
@@ -205,7 +221,7 @@ class MemberActions:
         return data
 
     async def slash(
-        self: Emulator,
+        self,
         command: str,
         options: dict[str, Any] | None = None,
         *,
@@ -220,7 +236,7 @@ class MemberActions:
         return await self._send(ix, payload, member)
 
     async def autocomplete(
-        self: Emulator,
+        self,
         command: str,
         options: dict[str, Any],
         focused: str,
@@ -236,9 +252,7 @@ class MemberActions:
         handle = await self._send(ix, payload, member)
         return await handle.choices()
 
-    async def click(
-        self: Emulator, message: Message, custom_id: str, *, member: Member
-    ) -> Handle:
+    async def click(self, message: Message, custom_id: str, *, member: Member) -> Handle:
         """Click the button ``custom_id`` of ``message`` as ``member``."""
         if custom_id not in message.custom_ids():
             raise LookupError(f"message {message.id} has no component {custom_id!r}")
@@ -249,19 +263,17 @@ class MemberActions:
         ix.component_message_id = message.id
         return await self._send(ix, payload, member)
 
-    async def click_label(self: Emulator, message: Message, label: str, *, member: Member) -> Handle:
+    async def click_label(self, message: Message, label: str, *, member: Member) -> Handle:
         return await self.click(message, message.button(label)["custom_id"], member=member)
 
     async def submit_modal(
-        self: Emulator, handle: Handle, values: dict[str, str], *, member: Member | None = None
+        self, handle: Handle, values: dict[str, str], *, member: Member | None = None
     ) -> Handle:
         """Fill the modal the bot opened in answer to ``handle`` (values by input custom_id or
         label) and submit it."""
         modal = await handle.modal()
         member = member or handle.member
         rows = []
-        from emulator.state import iter_components
-
         for comp in iter_components(modal.get("components", [])):
             if comp.get("type") != 4:
                 continue

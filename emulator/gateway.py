@@ -140,6 +140,7 @@ class Gateway:
         await session.dispatch("READY", ready)
         for guild in list(emu.guilds.values()):
             await session.dispatch("GUILD_CREATE", guild.to_json(emu.bot_user.id))
+        await emu.notify()
         return session
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> Session | None:
@@ -154,6 +155,7 @@ class Gateway:
         for payload in [p for p in session.sent if p["s"] > seq]:
             await conn.send(payload)
         await session.dispatch("RESUMED", {"_trace": ["emulator"]})
+        await self.emu.notify()
         return session
 
     async def _members_chunk(

@@ -9,6 +9,7 @@ either (see the pytest fixtures).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -25,6 +26,7 @@ from emulator import validation
 from emulator.actions import MemberActions
 from emulator.gateway import Gateway
 from emulator.state import (
+    CREATE_PUBLIC_THREADS,
     DEFAULT_EVERYONE,
     EMBED_LINKS,
     EPHEMERAL,
@@ -33,7 +35,6 @@ from emulator.state import (
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,
     VIEW_CHANNEL,
-    CREATE_PUBLIC_THREADS,
     Channel,
     Guild,
     Member,
@@ -149,7 +150,7 @@ class Emulator(MemberActions):
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._install_routes()
 
-    # --- serving ----------------------------------------------------------------------------------
+    # --- serving ----------
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}{API_PREFIX}"
@@ -163,7 +164,38 @@ class Emulator(MemberActions):
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/", self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._serve)
+        app.router.add_get("/_emulator/status", self._control_status)
+        app.router.add_post("/_emulator/slash", self._control_slash)
         return app
+
+    # --- control endpoints, to drive the emulator from another process ------------------------
+    async def _control_status(self, request: web.Request) -> web.Response:
+        return _json(
+            200,
+            {
+                "connected": self.gateway.connected,
+                "commands": sorted(
+                    {c["name"] for c in self.global_commands}
+                    | {c["name"] for cs in self.guild_commands.values() for c in cs}
+                ),
+                "violations": self.violations,
+                "unknown_routes": self.unknown_routes,
+            },
+        )
+
+    async def _control_slash(self, request: web.Request) -> web.Response:
+        """``{"command": "help", "options": {}, "user": "alice"}``: run it, return the reply."""
+        body = await request.json()
+        guild = next(iter(self.guilds.values()))
+        name = str(body.get("user", "member"))
+        member = next((m for m in guild.members.values() if m.user.username == name), None)
+        member = member or self.add_member(guild, name, admin=bool(body.get("admin")))
+        try:
+            handle = await self.slash(body["command"], body.get("options") or {}, member=member)
+            reply = await handle.reply(timeout=float(body.get("timeout", 5)))
+        except (LookupError, ValueError, TimeoutError) as exc:
+            return _json(400, {"error": f"{type(exc).__name__}: {exc}"})
+        return _json(200, {"text": reply.text(), "ephemeral": reply.ephemeral})
 
     async def start(self, port: int = 0, host: str = "127.0.0.1") -> None:
         self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=0.5)
@@ -192,15 +224,20 @@ class Emulator(MemberActions):
                     value = predicate()
                     if value:
                         return value
-                    await self.changed.wait()
+                    # woken by every change; the short timeout also catches changes made
+                    # by code that does not notify (the bot's own tasks, the database)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.changed.wait(), 0.05)
 
-    # --- world building ---------------------------------------------------------------------------
+    # --- world building ----------
     def add_user(self, username: str, global_name: str | None = None) -> User:
         user = User(self.ids.next(), username, global_name)
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str = "Study Group", *, channels: tuple[str, ...] = ("general",)) -> Guild:
+    def add_guild(
+        self, name: str = "Study Group", *, channels: tuple[str, ...] = ("general",)
+    ) -> Guild:
         owner = self.add_user(f"{name.lower().replace(' ', '-')}-owner")
         guild = Guild(self.ids.next(), name, owner.id)
         guild.roles[guild.id] = Role(guild.id, "@everyone", DEFAULT_EVERYONE)
@@ -276,7 +313,7 @@ class Emulator(MemberActions):
         )
         await self.gateway.dispatch("CHANNEL_UPDATE", channel.to_json())
 
-    # --- reading what members see -------------------------------------------------------------------
+    # --- reading what members see ----------
     def visible(self, channel: Channel | int, member: Member | User | None = None) -> list[Message]:
         """Messages of a channel as ``member`` sees them (ephemeral ones only for their owner)."""
         channel_id = channel if isinstance(channel, int) else channel.id
@@ -295,7 +332,7 @@ class Emulator(MemberActions):
     def threads_of(self, channel: Channel) -> list[Channel]:
         return [c for c in self.channels.values() if c.parent_id == channel.id]
 
-    # --- faults -------------------------------------------------------------------------------------
+    # --- faults ----------
     def fail_next(
         self,
         method: str,
@@ -311,7 +348,7 @@ class Emulator(MemberActions):
             Fault(method.upper(), re.compile(path_regex), status, count, retry_after, is_global)
         )
 
-    # --- the REST dispatcher ------------------------------------------------------------------------
+    # --- the REST dispatcher ----------
     def route(self, method: str, template: str) -> Callable[[Handler], Handler]:
         pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
 
@@ -348,7 +385,9 @@ class Emulator(MemberActions):
         body: Any = None
         if raw:
             if not request.content_type.startswith("application/json"):
-                return _json(400, {"code": 50109, "message": "The request body contains invalid JSON."})
+                return _json(
+                    400, {"code": 50109, "message": "The request body contains invalid JSON."}
+                )
             body = json.loads(raw)
         status, payload, headers = await self._dispatch(request, method, path, body)
         self.requests.append(Request(method, path, body, status, time.time()))
@@ -408,14 +447,20 @@ class Emulator(MemberActions):
                 try:
                     status, payload = await handler(request, match.groupdict(), body)
                 except HTTPError as exc:
-                    return exc.status, {"code": exc.code, "message": exc.message, **exc.extra}, headers
+                    return (
+                        exc.status,
+                        {"code": exc.code, "message": exc.message, **exc.extra},
+                        headers,
+                    )
                 await self.notify()
                 return status, payload, headers
         self.unknown_routes.append(f"{method} {path}")
         log.error("emulator: unknown route %s %s", method, path)
         return 404, {"code": 0, "message": "404: Not Found"}, headers
 
-    def _violation(self, errors: list[str], headers: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
+    def _violation(
+        self, errors: list[str], headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
         self.violations.extend(errors)
         for error in errors:
             log.error("emulator: Discord would reject this: %s", error)
@@ -429,7 +474,7 @@ class Emulator(MemberActions):
             self.violations.extend(errors)
             raise HTTPError(400, 50035, "Invalid Form Body", errors=errors)
 
-    # --- helpers for handlers ----------------------------------------------------------------------
+    # --- helpers for handlers ----------
     def _channel(self, channel_id: str) -> Channel:
         channel = self.channels.get(int(channel_id))
         if channel is None or channel.deleted:
@@ -496,8 +541,8 @@ class Emulator(MemberActions):
         message.edited = time.time()
         message.loading = False
 
-    # --- routes ---------------------------------------------------------------------------------------
-    def _install_routes(self) -> None:  # noqa: C901 - one table of routes
+    # --- routes ----------
+    def _install_routes(self) -> None:
         r = self.route
 
         @r("GET", "/users/@me")
@@ -552,7 +597,9 @@ class Emulator(MemberActions):
                 },
             }
 
-        def stored_commands(commands: list[dict[str, Any]], guild_id: int | None) -> list[dict[str, Any]]:
+        def stored_commands(
+            commands: list[dict[str, Any]], guild_id: int | None
+        ) -> list[dict[str, Any]]:
             out = []
             for command in commands:
                 stored = {
@@ -689,7 +736,9 @@ class Emulator(MemberActions):
             r(method, "/channels/{channel_id}/messages/pins/{message_id}")(pin)
 
         @r("POST", "/channels/{channel_id}/messages/{message_id}/threads")
-        async def thread_from_message(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
+        async def thread_from_message(
+            req: web.Request, p: dict[str, str], b: Any
+        ) -> tuple[int, Any]:
             channel = self._channel(p["channel_id"])
             message = self._message(channel, p["message_id"])
             self._require(channel, CREATE_PUBLIC_THREADS)
@@ -697,13 +746,19 @@ class Emulator(MemberActions):
                 raise HTTPError(400, 160004, "A thread has already been created for this message")
             guild = self.guilds[channel.guild_id]
             thread = Channel(
-                message.id, guild.id, b["name"], type=PUBLIC_THREAD, parent_id=channel.id,
+                message.id,
+                guild.id,
+                b["name"],
+                type=PUBLIC_THREAD,
+                parent_id=channel.id,
                 owner_id=self.bot_user.id,
             )
             guild.channels[thread.id] = thread
             self.channels[thread.id] = thread
             message.thread_id = thread.id
-            await self.gateway.dispatch("THREAD_CREATE", {**thread.to_json(), "newly_created": True})
+            await self.gateway.dispatch(
+                "THREAD_CREATE", {**thread.to_json(), "newly_created": True}
+            )
             return 201, thread.to_json()
 
         @r("POST", "/interactions/{interaction_id}/{token}/callback")
@@ -750,11 +805,15 @@ class Emulator(MemberActions):
             return message
 
         @r("GET", "/webhooks/{app}/{token}/messages/{message_id}")
-        async def get_webhook_message(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
+        async def get_webhook_message(
+            req: web.Request, p: dict[str, str], b: Any
+        ) -> tuple[int, Any]:
             return 200, webhook_message(by_token(p["token"]), p["message_id"]).to_json()
 
         @r("PATCH", "/webhooks/{app}/{token}/messages/{message_id}")
-        async def edit_webhook_message(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
+        async def edit_webhook_message(
+            req: web.Request, p: dict[str, str], b: Any
+        ) -> tuple[int, Any]:
             ix = by_token(p["token"])
             message = webhook_message(ix, p["message_id"])
             self.check_message({**b, "allowed_mentions": b.get("allowed_mentions", {"parse": []})})
@@ -762,11 +821,15 @@ class Emulator(MemberActions):
             return 200, message.to_json()
 
         @r("DELETE", "/webhooks/{app}/{token}/messages/{message_id}")
-        async def delete_webhook_message(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
+        async def delete_webhook_message(
+            req: web.Request, p: dict[str, str], b: Any
+        ) -> tuple[int, Any]:
             webhook_message(by_token(p["token"]), p["message_id"]).deleted = True
             return 204, None
 
-    async def _callback(self, interaction_id: int, token: str, body: dict[str, Any]) -> tuple[int, Any]:
+    async def _callback(
+        self, interaction_id: int, token: str, body: dict[str, Any]
+    ) -> tuple[int, Any]:
         ix = self.interactions.get(interaction_id)
         if ix is None or ix.token != token:
             raise HTTPError(404, 10062, "Unknown interaction")
@@ -797,7 +860,9 @@ class Emulator(MemberActions):
             )
             ix.response_message_id = message.id
         elif kind == 7:
-            self.check_message({**data, "allowed_mentions": data.get("allowed_mentions", {"parse": []})})
+            self.check_message(
+                {**data, "allowed_mentions": data.get("allowed_mentions", {"parse": []})}
+            )
             message = self.messages[ix.component_message_id or 0]
             self.edit_message(message, data)
         elif kind == 8:

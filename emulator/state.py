@@ -368,8 +368,12 @@ class Guild:
             "channels": [
                 c.to_json() for c in self.channels.values() if not c.deleted and c.type != 11
             ],
-            "threads": [c.to_json() for c in self.channels.values() if not c.deleted and c.type == 11],
-            "members": [self.members[bot_member_id].to_json()] if bot_member_id in self.members else [],
+            "threads": [
+                c.to_json() for c in self.channels.values() if not c.deleted and c.type == 11
+            ],
+            "members": [self.members[bot_member_id].to_json()]
+            if bot_member_id in self.members
+            else [],
             "voice_states": [],
             "presences": [],
             "stage_instances": [],

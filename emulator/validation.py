@@ -43,7 +43,8 @@ def _spec() -> dict[str, Any]:
 @cache
 def _registry() -> Registry[Any]:
     resource: Resource[Any] = Resource.from_contents(_spec(), default_specification=DRAFT202012)
-    return Registry().with_resource(SPEC_URI, resource)
+    registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+    return registry
 
 
 @cache

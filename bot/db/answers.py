@@ -177,7 +177,7 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
     return await db.write(tx)
 
 
-# --- reading ------------------------------------------------------------------------------------
+# --- reading ----------
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +281,7 @@ async def count_post_answers(db: Database, post_id: int) -> int:
     return int(await db.scalar("SELECT count(*) FROM answers WHERE post_id = ?", (post_id,)))
 
 
-# --- consistency and deletion ---------------------------------------------------------------------
+# --- consistency and deletion ----------
 
 _EXPECTED_SCORES = """
 WITH credited (guild_id, board, period, user_id, points, correct) AS (

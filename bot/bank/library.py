@@ -1,0 +1,35 @@
+"""The banks the bot serves, loaded once at start-up, with their multiple-choice makers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.bank.choices import ChoiceMaker, MultipleChoice
+from bot.bank.loader import LoadResult, load_library
+from bot.bank.model import Bank, Question
+
+
+class BankLibrary:
+    def __init__(self, banks: dict[str, Bank], results: list[LoadResult] | None = None) -> None:
+        self.banks = banks
+        self.results = results or []
+        self._makers = {key: ChoiceMaker(bank) for key, bank in banks.items()}
+
+    @classmethod
+    def load(cls, folders: Iterable[Path]) -> BankLibrary:
+        banks, results = load_library(folders)
+        return cls(banks, results)
+
+    def get(self, key: str) -> Bank | None:
+        return self.banks.get(key)
+
+    def default_key(self) -> str | None:
+        return next(iter(self.banks), None)
+
+    def choices(self, bank_key: str, question: Question, seed: int) -> MultipleChoice | None:
+        maker = self._makers.get(bank_key)
+        return maker.choices(question, seed) if maker else None
+
+    def __len__(self) -> int:
+        return len(self.banks)

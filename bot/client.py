@@ -1,0 +1,173 @@
+"""The Bot class, its command tree with the one error handler, and the one reply helper."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import MISSING
+
+from bot.bank.library import BankLibrary
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database
+from bot.db.state import get_state, set_state
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.help",)
+QUIET = discord.AllowedMentions.none()
+
+
+class UserError(Exception):
+    """Something the member can fix. Its message is shown to them, privately."""
+
+
+@dataclass
+class Services:
+    """What the cogs need, owned by the entry point and passed in."""
+
+    settings: Settings
+    db: Database
+    banks: BankLibrary
+    clock: Clock
+
+
+async def reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    ephemeral: bool = True,
+) -> None:
+    """Answer an interaction whether or not it was already answered (or deferred)."""
+    embed_ = embed if embed is not None else MISSING
+    view_ = view if view is not None else MISSING
+    if interaction.response.is_done():
+        await interaction.followup.send(
+            content or MISSING,
+            embed=embed_,
+            view=view_,
+            ephemeral=ephemeral,
+            allowed_mentions=QUIET,
+        )
+    else:
+        await interaction.response.send_message(
+            content, embed=embed_, view=view_, ephemeral=ephemeral, allowed_mentions=QUIET
+        )
+
+
+def explain(error: Exception) -> str | None:
+    """The sentence a member sees for a known error; None for a bug."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, UserError):
+        return str(error)
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the {needed} permission to use this command."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works only in a server."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"I need the {needed} permission in this channel."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You cannot use this command here."
+    return None
+
+
+async def report_error(interaction: discord.Interaction, error: Exception) -> None:
+    """Tell the member what went wrong in one sentence; log bugs with their traceback."""
+    message = explain(error)
+    if message is None:
+        log.error("error in %s", _describe(interaction), exc_info=error)
+        message = "Something went wrong on my side; it has been logged. Please try again."
+    try:
+        await reply(interaction, message)
+    except discord.HTTPException:
+        log.warning("could not tell the member about an error in %s", _describe(interaction))
+
+
+def _describe(interaction: discord.Interaction) -> str:
+    command = interaction.command.qualified_name if interaction.command else None
+    data: dict[str, object] = dict(interaction.data or {})
+    return f"/{command}" if command else f"component {data.get('custom_id', '?')}"
+
+
+class StudyTree(app_commands.CommandTree["StudyBot"]):
+    async def on_error(
+        self, interaction: discord.Interaction[StudyBot], error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class StudyBot(commands.Bot):
+    def __init__(
+        self,
+        services: Services,
+        *,
+        extensions: tuple[str, ...] = EXTENSIONS,
+        guild_ready_timeout: float = 2.0,
+        reidentify_delay: float = 5.0,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channels, threads and roles: no privileged intent is needed
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=StudyTree,
+            help_command=None,
+            allowed_mentions=QUIET,
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+            max_messages=None,
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.services = services
+        self.extensions_to_load = extensions
+        self.reidentify_delay = reidentify_delay
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not initial:
+            await asyncio.sleep(self.reidentify_delay)
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    async def setup_hook(self) -> None:
+        for name in self.extensions_to_load:
+            await self.load_extension(name)
+        await self.sync_commands()
+
+    def _sync_scope(self) -> discord.Object | None:
+        guild_id = self.services.settings.dev_guild_id
+        return discord.Object(guild_id) if guild_id else None
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync slash commands when they changed since the last sync (or when forced)."""
+        guild = self._sync_scope()
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        key = f"commands:{self.application_id}:{guild.id if guild else 'global'}"
+        if not force and await get_state(self.db, key) == digest:
+            log.info("slash commands unchanged; not syncing")
+            return False
+        await self.tree.sync(guild=guild)
+        await set_state(self.db, key, digest)
+        log.info("slash commands synced (%s)", f"server {guild.id}" if guild else "global")
+        return True
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d server(s)", self.user, len(self.guilds))

@@ -1,0 +1,48 @@
+"""/help: what the bot does and every command it has, read from the command tree itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import StudyBot, reply
+
+INTRO = (
+    "I help this server study: a question of the day from a question bank, quizzes on demand "
+    "and a leaderboard. Answers are private: only you see whether you were right."
+)
+
+
+def command_lines(tree: app_commands.CommandTree[StudyBot]) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+
+    def walk(item: app_commands.Command[Any, ..., Any] | app_commands.Group) -> None:
+        if isinstance(item, app_commands.Group):
+            for child in item.commands:
+                walk(child)
+        else:
+            lines.append((f"/{item.qualified_name}", item.description))
+
+    for command in sorted(tree.get_commands(), key=lambda c: c.name):
+        if isinstance(command, app_commands.Command | app_commands.Group):
+            walk(command)
+    return lines
+
+
+class Help(commands.Cog):
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="What this bot does and how to use it")
+    async def help(self, interaction: discord.Interaction[StudyBot]) -> None:
+        embed = discord.Embed(title="Study bot", description=INTRO, colour=discord.Colour.blurple())
+        for name, description in command_lines(self.bot.tree)[:25]:
+            embed.add_field(name=name, value=description or "\u200b", inline=False)
+        await reply(interaction, embed=embed)
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Help(bot))
