@@ -21,7 +21,7 @@ from bot.db.state import get_state, set_state
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.help",)
+EXTENSIONS = ("cogs.help", "cogs.qotd")
 QUIET = discord.AllowedMentions.none()
 
 
@@ -64,6 +64,14 @@ async def reply(
         )
 
 
+PERMISSION_NAMES = {"manage_guild": "Manage Server", "view_channel": "View Channel"}
+
+
+def permission_names(names: list[str]) -> str:
+    """Permissions as Discord's interface names them ("Manage Server", not manage_guild)."""
+    return ", ".join(PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in names)
+
+
 def explain(error: Exception) -> str | None:
     """The sentence a member sees for a known error; None for a bug."""
     if isinstance(error, app_commands.CommandInvokeError):
@@ -71,12 +79,12 @@ def explain(error: Exception) -> str | None:
     if isinstance(error, UserError):
         return str(error)
     if isinstance(error, app_commands.MissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        needed = permission_names(error.missing_permissions)
         return f"You need the {needed} permission to use this command."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works only in a server."
     if isinstance(error, app_commands.BotMissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        needed = permission_names(error.missing_permissions)
         return f"I need the {needed} permission in this channel."
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: try again in {error.retry_after:.0f} s."

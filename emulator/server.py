@@ -67,6 +67,11 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> web.
     )
 
 
+def _errors(messages: list[str]) -> dict[str, Any]:
+    """Discord's nested error shape, which discord.py flattens into its exception text."""
+    return {"body": {"_errors": [{"code": "EMULATOR_RULE", "message": m} for m in messages]}}
+
+
 @dataclass
 class Fault:
     method: str
@@ -464,7 +469,11 @@ class Emulator(MemberActions):
         self.violations.extend(errors)
         for error in errors:
             log.error("emulator: Discord would reject this: %s", error)
-        return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, headers
+        return (
+            400,
+            {"code": 50035, "message": "Invalid Form Body", "errors": _errors(errors)},
+            headers,
+        )
 
     def check_message(self, body: dict[str, Any]) -> None:
         if not self.validate:
@@ -472,7 +481,7 @@ class Emulator(MemberActions):
         errors = validation.message_errors(body)
         if errors:
             self.violations.extend(errors)
-            raise HTTPError(400, 50035, "Invalid Form Body", errors=errors)
+            raise HTTPError(400, 50035, "Invalid Form Body", errors=_errors(errors))
 
     # --- helpers for handlers ----------
     def _channel(self, channel_id: str) -> Channel:
@@ -872,7 +881,7 @@ class Emulator(MemberActions):
                 errors = validation.modal_errors(data)
                 if errors:
                     self.violations.extend(errors)
-                    raise HTTPError(400, 50035, "Invalid Form Body", errors=errors)
+                    raise HTTPError(400, 50035, "Invalid Form Body", errors=_errors(errors))
             ix.modal = data
         elif kind != 6:
             raise HTTPError(400, 50035, f"Unsupported callback type {kind}")

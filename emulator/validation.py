@@ -37,6 +37,12 @@ MAX_PLACEHOLDER = 100
 @cache
 def _spec() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    # Discord accepts snowflakes as JSON integers too (discord.py sends role ids in
+    # allowed_mentions that way); the description only lists strings.
+    schemas = data["components"]["schemas"]
+    schemas["SnowflakeType"] = {
+        "anyOf": [schemas["SnowflakeType"], {"type": "integer", "minimum": 0}]
+    }
     return data
 
 

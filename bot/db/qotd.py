@@ -278,10 +278,24 @@ async def set_post_thread(db: Database, post_id: int, thread_id: int) -> None:
     await db.execute("UPDATE posts SET thread_id = ? WHERE id = ?", (thread_id, post_id))
 
 
-async def fail_post(db: Database, post_id: int) -> None:
-    await db.execute(
-        "UPDATE posts SET state = 'failed' WHERE id = ? AND state = 'claimed'", (post_id,)
-    )
+async def release_claim(db: Database, post_id: int) -> None:
+    """Undo a claim whose message could not be sent, so the date can be posted later."""
+
+    async def tx(conn: aiosqlite.Connection) -> None:
+        rows = list(
+            await conn.execute_fetchall(
+                "DELETE FROM posts WHERE id = ? AND state = 'claimed' "
+                "RETURNING schedule_id, question_id",
+                (post_id,),
+            )
+        )
+        if rows and rows[0][0] is not None:
+            await conn.execute(
+                "DELETE FROM schedule_used WHERE schedule_id = ? AND question_id = ?",
+                (rows[0][0], rows[0][1]),
+            )
+
+    await db.write(tx)
 
 
 async def mark_revealed(db: Database, post_id: int) -> bool:

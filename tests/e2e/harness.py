@@ -64,6 +64,20 @@ class BotHarness:
             self._task.result()
         assert waiter.done(), "the bot did not become ready"
 
+    @property
+    def qotd(self):  # type: ignore[no-untyped-def]
+        from cogs.qotd.cog import Qotd
+
+        cog = self.bot.get_cog("Qotd")
+        assert isinstance(cog, Qotd)
+        return cog
+
+    async def tick(self, at: datetime | None = None) -> None:
+        """Move the clock (if given) and run one question-of-the-day tick, as the scheduler does."""
+        if at is not None:
+            self.clock.set(at)
+        await self.qotd.poster.tick()
+
     def assert_alive(self) -> None:
         assert self._task is not None and not self._task.done(), "the bot's client stopped"
 

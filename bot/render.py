@@ -1,0 +1,167 @@
+"""The one place that turns questions, answers and results into Discord embeds.
+
+Every function here keeps within Discord's limits (4096 characters per description, 1024 per
+field, 6000 per message) by shortening the longest text, never by failing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import discord
+
+from bot.bank.choices import MultipleChoice
+from bot.bank.model import Question
+from bot.bank.text import shorten
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXY"
+MAX_DESCRIPTION = 4096
+MAX_FIELD = 1024
+MAX_MESSAGE_EMBEDS = 6000
+
+COLOUR = discord.Colour.blurple()
+RIGHT = discord.Colour.green()
+WRONG = discord.Colour.red()
+
+
+def ts(instant: datetime, style: str = "f") -> str:
+    """A Discord timestamp: every member sees it in their own timezone."""
+    return f"<t:{int(instant.timestamp())}:{style}>"
+
+
+def cut(text: str, limit: int) -> str:
+    """Shorten Markdown to ``limit`` characters, keeping whole lines where it can."""
+    if len(text) <= limit:
+        return text
+    marker = "\n…"
+    room = limit - len(marker)
+    head = text[:room]
+    newline = head.rfind("\n")
+    if newline > room // 2:
+        head = head[:newline]
+    if head.count("```") % 2:  # do not leave a code block open
+        head = head[: head.rfind("```")].rstrip()
+    return head + marker
+
+
+def option_lines(mc: MultipleChoice, mark_correct: bool = False) -> str:
+    lines = []
+    for i, option in enumerate(mc.options):
+        text = discord.utils.escape_markdown(option)
+        if mark_correct and i == mc.correct:
+            lines.append(f"✅ **{LETTERS[i]}.** **{text}**")
+        else:
+            lines.append(f"**{LETTERS[i]}.** {text}")
+    return "\n".join(lines)
+
+
+def question_meta(question: Question) -> str:
+    parts = [question.topic or "", question.difficulty.value.title() if question.difficulty else ""]
+    return " · ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    """What a question-of-the-day post shows."""
+
+    question: Question
+    mc: MultipleChoice
+    local_date: date
+    reveal_at: datetime
+    answered: int
+    revealed: bool = False
+
+
+def qotd_title(day: date) -> str:
+    return f"Question of the day · {day:%a %d %b %Y}"
+
+
+def qotd_embed(view: PostView) -> discord.Embed:
+    q = view.question
+    closing = (
+        "Answers are closed: the answer is revealed below."
+        if view.revealed
+        else f"Answer with the buttons below. The answer is revealed {ts(view.reveal_at, 'R')}."
+    )
+    body = f"**{q.prompt}**\n\n{{options}}\n\n{closing}"
+    options = option_lines(view.mc, mark_correct=view.revealed)
+    description = body.replace("{options}", cut(options, MAX_DESCRIPTION - len(body)))
+    embed = discord.Embed(title=qotd_title(view.local_date), description=description, colour=COLOUR)
+    meta = question_meta(q)
+    count = f"{view.answered} answered" if view.answered != 1 else "1 answered"
+    embed.set_footer(text=f"{meta} · {count}" if meta else count)
+    return embed
+
+
+def answer_embeds(
+    question: Question, *, title: str, colour: discord.Colour, lead: str
+) -> list[discord.Embed]:
+    """A lead paragraph, then the full reference answer and the alternative explanation,
+    shortened only if together they would not fit in one message."""
+    budget = MAX_MESSAGE_EMBEDS - len(title) - 40
+    lead = cut(lead, min(MAX_DESCRIPTION, budget // 3))
+    budget -= len(lead)
+    first = discord.Embed(title=title, description=lead, colour=colour)
+    embeds = [first]
+    answer_title = "Reference answer"
+    alt_title = "Another way to see it"
+    alternatives = [a for a in question.alternatives if a.strip()]
+    alt_budget = 0
+    if alternatives:
+        alt_budget = min(MAX_DESCRIPTION, max(budget - len(question.answer) - 60, budget // 3))
+    answer = cut(question.answer, min(MAX_DESCRIPTION, budget - alt_budget - len(answer_title)))
+    embeds.append(discord.Embed(title=answer_title, description=answer, colour=colour))
+    budget -= len(answer) + len(answer_title)
+    if alternatives and budget > 100:
+        alt = cut(alternatives[0], min(MAX_DESCRIPTION, budget - len(alt_title)))
+        embeds.append(discord.Embed(title=alt_title, description=alt, colour=colour))
+    return embeds
+
+
+def feedback_embeds(
+    question: Question,
+    mc: MultipleChoice,
+    choice: int,
+    *,
+    points: int,
+    streak: int | None,
+    already: bool = False,
+) -> list[discord.Embed]:
+    right = choice == mc.correct
+    chosen = discord.utils.escape_markdown(shorten(mc.options[choice], 300))
+    correct = discord.utils.escape_markdown(shorten(mc.options[mc.correct], 300))
+    lines = []
+    if already:
+        lines.append("You already answered this question; your first answer counts.")
+    lines.append(f"You chose **{LETTERS[choice]}.** {chosen}")
+    if not right:
+        lines.append(f"The answer is **{LETTERS[mc.correct]}.** {correct}")
+    if not already:
+        score = f"+{points} points" if points else "No points this time"
+        if streak:
+            score += f" · 🔥 {streak}-day streak"
+        lines.append(score)
+    title = ("✅ Right!" if right else "❌ Not quite") + ("" if not already else " (unchanged)")
+    return answer_embeds(
+        question, title=title, colour=RIGHT if right else WRONG, lead="\n".join(lines)
+    )
+
+
+def reveal_embeds(
+    question: Question,
+    mc: MultipleChoice,
+    day: date,
+    *,
+    answered: int,
+    right: int,
+    first_right: int | None,
+) -> list[discord.Embed]:
+    share = f"{round(100 * right / answered)}%" if answered else "-"
+    first = f"<@{first_right}>" if first_right else "nobody yet"
+    correct = discord.utils.escape_markdown(mc.options[mc.correct])
+    lead = (
+        f"**{question.prompt}**\n\nThe answer: **{LETTERS[mc.correct]}.** {correct}\n\n"
+        f"{answered} answered · {share} right · first right answer: {first}"
+    )
+    return answer_embeds(question, title=f"Answer · {qotd_title(day)}", colour=RIGHT, lead=lead)

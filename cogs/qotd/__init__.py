@@ -1,0 +1,20 @@
+"""The question of the day: scheduling, posting, answering and revealing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.qotd.buttons import AnswerButton
+from cogs.qotd.cog import Qotd
+
+if TYPE_CHECKING:
+    from bot.client import StudyBot
+
+
+async def setup(bot: StudyBot) -> None:
+    bot.add_dynamic_items(AnswerButton)
+    await bot.add_cog(Qotd(bot))
+
+
+async def teardown(bot: StudyBot) -> None:
+    bot.remove_dynamic_items(AnswerButton)

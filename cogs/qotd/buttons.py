@@ -1,0 +1,77 @@
+"""The answer buttons of a question-of-the-day post.
+
+They are DynamicItems: the custom_id names the post and the choice (``qotd:<post>:<choice>``), so
+a click works after a restart and on posts the bot never cached.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.bank.choices import MultipleChoice
+from bot.client import report_error
+from bot.render import LETTERS
+
+if TYPE_CHECKING:
+    from bot.client import StudyBot
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"qotd:(?P<post>\d+):(?P<choice>\d{1,2})",
+):
+    def __init__(
+        self,
+        post_id: int,
+        choice: int,
+        *,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=LETTERS[choice],
+                style=style,
+                custom_id=f"qotd:{post_id}:{choice}",
+                disabled=disabled,
+            )
+        )
+        self.post_id = post_id
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> AnswerButton:
+        return cls(int(match["post"]), int(match["choice"]))
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        from cogs.qotd.cog import Qotd
+
+        cog = interaction.client.get_cog(Qotd.__cog_name__)
+        try:
+            if not isinstance(cog, Qotd):
+                raise RuntimeError("the question-of-the-day feature is not loaded")
+            await cog.answer(interaction, self.post_id, self.choice)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+def answer_view(post_id: int, mc: MultipleChoice, *, revealed: bool = False) -> discord.ui.View:
+    """One button per option; once revealed, all disabled and the right one green."""
+    view = discord.ui.View(timeout=None)
+    for i in range(len(mc.options)):
+        style = (
+            discord.ButtonStyle.success
+            if revealed and i == mc.correct
+            else discord.ButtonStyle.secondary
+        )
+        view.add_item(AnswerButton(post_id, i, style=style, disabled=revealed))
+    return view

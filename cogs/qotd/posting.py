@@ -1,0 +1,378 @@
+"""Posting, revealing and refreshing question-of-the-day posts.
+
+One tick (driven by APScheduler, or called directly by tests with their clock) asks the database
+which schedules are due and posts them, paced under Discord's global rate limit. A post is claimed
+in the database before it is sent (one per schedule and local date) and sent with a deterministic
+nonce, so a crash or a restart between claim and confirmation never yields a second message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+
+from bot.bank.model import Bank, Question
+from bot.bank.text import shorten
+from bot.db import qotd as store
+from bot.db.answers import count_post_answers, post_answers
+from bot.ratelimit import RateLimiter
+from bot.render import PostView, qotd_embed, reveal_embeds
+from bot.schedule import local_date_of, next_due, reveal_instant
+from cogs.qotd.buttons import answer_view
+
+if TYPE_CHECKING:
+    from bot.client import StudyBot
+
+log = logging.getLogger(__name__)
+
+CATCH_UP_GRACE = timedelta(hours=6)  # a post due while the bot was down is sent this late at most
+POST_RATE = 40.0  # messages per second, under Discord's global 50 requests/s
+MAX_IN_FLIGHT = 50
+UNCONFIRMED_AFTER = 15  # seconds before a claimed post of another run is resolved
+DUE_BATCH = 500
+
+
+def _epoch(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+def _instant(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+class PostingError(Exception):
+    """Posting to a channel is impossible until an admin acts (the message says what to do)."""
+
+
+class Poster:
+    def __init__(self, bot: StudyBot, *, rate: float = POST_RATE) -> None:
+        self.bot = bot
+        self.db = bot.services.db
+        self.banks = bot.services.banks
+        self.clock = bot.services.clock
+        self.limiter = RateLimiter(rate)
+        self.dirty: set[int] = set()  # posts whose answer count changed since the last refresh
+        self.in_flight: set[int] = set()
+        self._tick_lock = asyncio.Lock()
+        self._flush_lock = asyncio.Lock()
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.stopping = False  # set at shutdown: finish the post in hand, start no other
+
+    # --- the tick ----------
+    async def tick(self) -> None:
+        """Post what is due, resolve interrupted posts, reveal what is due."""
+        async with self._tick_lock:
+            now = self.clock.now()
+            await self.resolve_unconfirmed(now)
+            seen: set[int] = set()
+            while not self.stopping:
+                batch = await store.due_schedules(self.db, _epoch(now), DUE_BATCH)
+                due = [s for s in batch if s.id not in seen]  # each schedule once per tick
+                if not due:
+                    break
+                seen.update(s.id for s in due)
+                await asyncio.gather(*(self._guarded(s, now) for s in due))
+            if not self.stopping:
+                await self.reveal_due(now)
+
+    async def _guarded(self, schedule: store.Schedule, now: datetime) -> None:
+        async with self._slots:
+            if self.stopping:
+                return
+            try:
+                await self.post_due(schedule, now)
+            except Exception:
+                log.exception("qotd: posting schedule %s failed; others go on", schedule.id)
+
+    def pick_question(
+        self, bank: Bank, used: set[str], schedule_id: int, cycle: int
+    ) -> tuple[Question, int] | None:
+        """The next question of the schedule's rotation: no repeats until the bank is used up.
+
+        The order of each cycle is a fixed shuffle of the bank, so it is the same after a restart.
+        Questions that cannot be asked with buttons are passed over.
+        """
+        order = sorted(bank.questions, key=lambda q: q.id)
+        for attempt in (cycle, cycle + 1):
+            shuffled = list(order)
+            random.Random(f"{schedule_id}:{attempt}").shuffle(shuffled)  # noqa: S311
+            for question in shuffled:
+                if attempt == cycle and question.id in used:
+                    continue
+                if self.banks.choices(bank.key, question, 0) is not None:
+                    return question, attempt
+        return None
+
+    async def post_due(self, schedule: store.Schedule, now: datetime) -> None:
+        """Post a due schedule, or skip it with a notice when it is too late to catch up."""
+        latest = _instant(schedule.next_due)
+        missed = 0
+        while True:
+            following, _ = next_due(latest, schedule.local_time, schedule.days, schedule.timezone)
+            if following > now:
+                break
+            latest = following
+            missed += 1
+        upcoming, _ = next_due(now, schedule.local_time, schedule.days, schedule.timezone)
+        day = local_date_of(latest, schedule.local_time, schedule.days, schedule.timezone)
+        if now - latest > CATCH_UP_GRACE:
+            notice = (
+                f"Skipped the question of {day:%a %d %b}: I was offline and came back "
+                f"{(now - latest).total_seconds() / 3600:.0f} h after its time."
+            )
+            log.warning("qotd: schedule %s: %s", schedule.id, notice)
+            await store.move_schedule(self.db, schedule.id, _epoch(upcoming), notice)
+            return
+        if missed:
+            log.info("qotd: schedule %s: %d older post(s) skipped as too late", schedule.id, missed)
+        await self.publish(schedule, day, now, upcoming)
+
+    async def publish(
+        self, schedule: store.Schedule, day: date, now: datetime, upcoming: datetime
+    ) -> store.Post | None:
+        """Claim and send the post of ``day``. None when that date was already posted."""
+        bank = self.banks.get(schedule.bank)
+        if bank is None:
+            await self.mark_error(
+                schedule,
+                f"the bank {schedule.bank!r} is no longer loaded; pick another with /qotd setup",
+            )
+            return None
+        used = await store.used_questions(self.db, schedule.id, schedule.cycle)
+        picked = self.pick_question(bank, used, schedule.id, schedule.cycle)
+        if picked is None:
+            await self.mark_error(
+                schedule, f"the bank {bank.name!r} has no question that can be asked with buttons"
+            )
+            return None
+        question, cycle = picked
+        reveal_at = reveal_instant(
+            now,
+            upcoming,
+            schedule.reveal_after_min // 60 if schedule.reveal_after_min is not None else None,
+        )
+        claim = store.Claim(
+            schedule_id=schedule.id,
+            guild_id=schedule.guild_id,
+            channel_id=schedule.channel_id,
+            local_date=day.isoformat(),
+            bank=bank.key,
+            question_id=question.id,
+            nonce=f"q{schedule.id}d{day:%Y%m%d}",
+            cycle=cycle,
+            reveal_at=_epoch(reveal_at),
+            next_due=_epoch(upcoming),
+        )
+        post = await store.claim_post(self.db, claim, _epoch(now))
+        if post is None:
+            log.info("qotd: schedule %s already posted %s", schedule.id, day)
+            return None
+        await self.send(post, schedule)
+        return await store.get_post(self.db, post.id)
+
+    async def send(self, post: store.Post, schedule: store.Schedule | None) -> None:
+        """Send a claimed post and confirm it; on a lasting failure undo the claim."""
+        bank = self.banks.get(post.bank)
+        question = bank.get(post.question_id) if bank else None
+        mc = self.banks.choices(post.bank, question, post.id) if question else None
+        if question is None or mc is None:
+            await store.release_claim(self.db, post.id)
+            if schedule is not None:
+                await self.mark_error(schedule, f"the question of bank {post.bank!r} is gone")
+            return
+        self.in_flight.add(post.id)
+        try:
+            channel = await self._channel(post.channel_id)
+            view = PostView(
+                question, mc, date.fromisoformat(post.local_date), _instant(post.reveal_at), 0
+            )
+            role_id = schedule.role_id if schedule else None
+            await self.limiter.acquire()
+            message = await channel.send(
+                content=f"<@&{role_id}>" if role_id else None,
+                embed=qotd_embed(view),
+                view=answer_view(post.id, mc),
+                nonce=post.nonce,
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False,
+                    users=False,
+                    replied_user=False,
+                    roles=[discord.Object(role_id)] if role_id else False,
+                ),
+            )
+            await store.confirm_post(self.db, post.id, message.id, None, _epoch(self.clock.now()))
+            if schedule is not None and schedule.thread:
+                await self._open_thread(post, message, question, schedule)
+        except PostingError as exc:
+            await store.release_claim(self.db, post.id)
+            if schedule is not None:
+                await self.mark_error(schedule, str(exc))
+        except discord.Forbidden:
+            await store.release_claim(self.db, post.id)
+            if schedule is not None:
+                await self.mark_error(
+                    schedule,
+                    f"I lack permission to post in <#{post.channel_id}>: it needs View Channel, "
+                    "Send Messages and Embed Links for me",
+                )
+        except discord.NotFound:
+            await store.release_claim(self.db, post.id)
+            if schedule is not None:
+                await self.mark_error(schedule, f"the channel <#{post.channel_id}> was deleted")
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            # Discord is having trouble: the claim stays and the next tick sends it again with
+            # the same nonce, so Discord returns the first message if it got this one.
+            log.warning("qotd: post %s not confirmed yet (%s); will retry", post.id, exc)
+        finally:
+            self.in_flight.discard(post.id)
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.bot.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self.bot.fetch_channel(channel_id)
+            except discord.NotFound:
+                raise PostingError(f"the channel <#{channel_id}> was deleted") from None
+            except discord.Forbidden:
+                raise PostingError(f"I cannot see the channel <#{channel_id}> any more") from None
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            raise PostingError(f"<#{channel_id}> is not a text channel")
+        return channel
+
+    async def _open_thread(
+        self,
+        post: store.Post,
+        message: discord.Message,
+        question: Question,
+        schedule: store.Schedule,
+    ) -> None:
+        try:
+            await self.limiter.acquire()
+            thread = await message.create_thread(
+                name=shorten(f"Discuss: {question.prompt}", 100), auto_archive_duration=1440
+            )
+        except discord.HTTPException as exc:
+            log.warning("qotd: no discussion thread for post %s: %s", post.id, exc)
+            await store.move_schedule(
+                self.db,
+                schedule.id,
+                schedule.next_due,
+                "Could not open a discussion thread: I need Create Public Threads.",
+            )
+            return
+        await store.set_post_thread(self.db, post.id, thread.id)
+
+    async def mark_error(self, schedule: store.Schedule, error: str) -> None:
+        """Stop a schedule until an admin acts; logged once, shown in /qotd status."""
+        if await store.set_schedule_error(self.db, schedule.id, error):
+            log.warning(
+                "qotd: schedule %s (guild %s) stopped: %s", schedule.id, schedule.guild_id, error
+            )
+
+    # --- interrupted posts ----------
+    async def resolve_unconfirmed(self, now: datetime) -> None:
+        """Claims never confirmed (a crash between claim and send): find the message or send it."""
+        for post in await store.unconfirmed_posts(self.db):
+            if post.id in self.in_flight or _epoch(now) - post.claimed_at < UNCONFIRMED_AFTER:
+                continue
+            schedule = (
+                await store.schedule_by_id(self.db, post.schedule_id) if post.schedule_id else None
+            )
+            found = await self._find_sent(post)
+            if found is not None:
+                await store.confirm_post(self.db, post.id, found, None, _epoch(now))
+                log.info("qotd: post %s was sent before a restart; confirmed", post.id)
+            else:
+                await self.send(post, schedule)
+
+    async def _find_sent(self, post: store.Post) -> int | None:
+        prefix = f"qotd:{post.id}:"
+        try:
+            channel = await self._channel(post.channel_id)
+            async for message in channel.history(limit=25):
+                for row in message.components:
+                    for item in getattr(row, "children", []):
+                        if str(getattr(item, "custom_id", "")).startswith(prefix):
+                            return message.id
+        except (PostingError, discord.HTTPException):
+            return None
+        return None
+
+    # --- reveal ----------
+    async def reveal_due(self, now: datetime) -> None:
+        for post in await store.posts_to_reveal(self.db, _epoch(now)):
+            try:
+                await self.reveal(post)
+            except Exception:
+                log.exception("qotd: reveal of post %s failed", post.id)
+
+    async def reveal(self, post: store.Post) -> None:
+        if not await store.mark_revealed(self.db, post.id):
+            return  # revealed already
+        self.dirty.discard(post.id)
+        bank = self.banks.get(post.bank)
+        question = bank.get(post.question_id) if bank else None
+        mc = self.banks.choices(post.bank, question, post.id) if question else None
+        if question is None or mc is None or post.message_id is None:
+            return
+        answers = await post_answers(self.db, post.id)
+        right = [a for a in answers if a.correct]
+        day = date.fromisoformat(post.local_date)
+        channel = await self._channel(post.channel_id)
+        message = channel.get_partial_message(post.message_id)  # type: ignore[attr-defined]
+        view = PostView(question, mc, day, _instant(post.reveal_at), len(answers), revealed=True)
+        await self.limiter.acquire()
+        try:
+            await message.edit(embed=qotd_embed(view), view=answer_view(post.id, mc, revealed=True))
+        except discord.NotFound:
+            log.info("qotd: post %s was deleted before its reveal", post.id)
+        await self.limiter.acquire()
+        await channel.send(
+            embeds=reveal_embeds(
+                question,
+                mc,
+                day,
+                answered=len(answers),
+                right=len(right),
+                first_right=right[0].user_id if right else None,
+            ),
+            reference=discord.MessageReference(
+                message_id=post.message_id, channel_id=post.channel_id, fail_if_not_exists=False
+            ),
+            mention_author=False,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    # --- answer counts ----------
+    async def flush_counts(self) -> None:
+        """Show how many answered, on every post that changed: one edit per post per call."""
+        async with self._flush_lock:
+            pending, self.dirty = self.dirty, set()
+            for post_id in pending:
+                try:
+                    await self._refresh(post_id)
+                except Exception:
+                    log.exception("qotd: could not refresh the count of post %s", post_id)
+
+    async def _refresh(self, post_id: int) -> None:
+        post = await store.get_post(self.db, post_id)
+        if post is None or post.state != "posted" or post.message_id is None:
+            return
+        bank = self.banks.get(post.bank)
+        question = bank.get(post.question_id) if bank else None
+        mc = self.banks.choices(post.bank, question, post.id) if question else None
+        if question is None or mc is None:
+            return
+        count = await count_post_answers(self.db, post.id)
+        view = PostView(
+            question, mc, date.fromisoformat(post.local_date), _instant(post.reveal_at), count
+        )
+        channel = self.bot.get_partial_messageable(post.channel_id)
+        await self.limiter.acquire()
+        await channel.get_partial_message(post.message_id).edit(embed=qotd_embed(view))
