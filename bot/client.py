@@ -21,7 +21,7 @@ from bot.db.state import get_state, set_state
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.help", "cogs.qotd")
+EXTENSIONS = ("cogs.help", "cogs.qotd", "cogs.quiz", "cogs.leaderboard", "cogs.privacy")
 QUIET = discord.AllowedMentions.none()
 
 

@@ -165,3 +165,178 @@ def reveal_embeds(
         f"{answered} answered · {share} right · first right answer: {first}"
     )
     return answer_embeds(question, title=f"Answer · {qotd_title(day)}", colour=RIGHT, lead=lead)
+
+
+# --- quizzes ---------------------------------------------------------------------------------
+
+
+def quiz_question_embed(
+    question: Question,
+    mc: MultipleChoice | None,
+    *,
+    position: int,
+    total: int,
+    deadline: datetime,
+    group: bool,
+) -> discord.Embed:
+    how = "Type your answer with the button below." if mc is None else "Pick an answer below."
+    if group:
+        how = "Everyone may answer once; faster right answers score more. " + how
+    options = f"\n\n{option_lines(mc)}" if mc else ""
+    body = f"**{question.prompt}**{options}"
+    tail = f"\n\n{how} Time is up {ts(deadline, 'R')}."
+    embed = discord.Embed(
+        title=f"{'Group quiz' if group else 'Quiz'} · question {position + 1} of {total}",
+        description=cut(body, MAX_DESCRIPTION - len(tail)) + tail,
+        colour=COLOUR,
+    )
+    meta = question_meta(question)
+    if meta:
+        embed.set_footer(text=meta)
+    return embed
+
+
+def right_answer_text(question: Question, mc: MultipleChoice | None) -> str:
+    if mc is not None:
+        return f"**{LETTERS[mc.correct]}.** {discord.utils.escape_markdown(mc.options[mc.correct])}"
+    shown = question.aliases[0] if question.aliases else shorten(question.answer, 200)
+    return f"**{discord.utils.escape_markdown(shown)}**"
+
+
+def quiz_feedback_embeds(
+    question: Question,
+    mc: MultipleChoice | None,
+    *,
+    correct: bool,
+    given: str,
+    earned: int,
+    credited: int,
+    timed_out: bool,
+) -> list[discord.Embed]:
+    lines = []
+    if timed_out:
+        lines.append("⏰ Time was up before your answer, so it does not score.")
+    lines.append(f"You answered {given}")
+    if not correct:
+        lines.append(f"The answer is {right_answer_text(question, mc)}")
+    if earned and not credited:
+        lines.append(
+            f"+{earned} points in this quiz; none on the leaderboard, because this question "
+            "already scored for you in this period."
+        )
+    elif earned:
+        lines.append(f"+{earned} points")
+    title = "✅ Right!" if correct else ("⏰ Time's up" if timed_out else "❌ Not quite")
+    return answer_embeds(
+        question, title=title, colour=RIGHT if correct else WRONG, lead="\n".join(lines)
+    )
+
+
+def quiz_summary_embed(
+    *,
+    right: int,
+    total: int,
+    points: int,
+    seconds: float,
+    missed: list[tuple[Question, str]],
+    stopped: bool = False,
+) -> discord.Embed:
+    minutes, secs = divmod(round(seconds), 60)
+    duration = f"{minutes} min {secs} s" if minutes else f"{secs} s"
+    embed = discord.Embed(
+        title=("Quiz stopped" if stopped else "Quiz finished") + f" · {right}/{total} right",
+        description=f"Score: **{points} points** · Time: {duration}",
+        colour=RIGHT if right == total else COLOUR,
+    )
+    budget = MAX_MESSAGE_EMBEDS - 200
+    for question, answer in missed[:20]:
+        name = shorten(question.prompt, 250)
+        value = cut(f"Answer: {answer}", 300)
+        if len(name) + len(value) > budget:
+            break
+        budget -= len(name) + len(value)
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
+
+
+def name_of(user_id: int) -> str:
+    """A mention: shown as the member's name, never a ping (messages go out with no mentions)."""
+    return f"<@{user_id}>"
+
+
+def group_result_embed(
+    question: Question, mc: MultipleChoice | None, answers: list[tuple[int, bool, int]]
+) -> discord.Embed:
+    right = [(u, p) for u, ok, p in answers if ok]
+    who = ", ".join(f"{name_of(u)} +{p}" for u, p in right[:15]) or "nobody"
+    if len(right) > 15:
+        who += f" and {len(right) - 15} more"
+    return discord.Embed(
+        title="Time's up!",
+        description=cut(
+            f"**{question.prompt}**\n\nThe answer: {right_answer_text(question, mc)}\n\n"
+            f"Right: {who} · {len(answers)} answered",
+            MAX_DESCRIPTION,
+        ),
+        colour=RIGHT,
+    )
+
+
+def group_results_embed(
+    scores: list[tuple[int, int, int]], total: int, *, stopped: bool
+) -> discord.Embed:
+    lines = [
+        f"**{rank}.** {name_of(user)} · {points} points ({right}/{total} right)"
+        for rank, (user, points, right) in enumerate(scores[:25], start=1)
+    ]
+    return discord.Embed(
+        title="Group quiz stopped · results" if stopped else "Group quiz · results",
+        description="\n".join(lines) or "Nobody answered.",
+        colour=COLOUR,
+    )
+
+
+# --- leaderboards and stats ----------------------------------------------------------------------
+
+PERIOD_LABELS = {"week": "This week", "month": "This month", "all": "All time"}
+BOARD_LABELS = {"qotd": "Question of the day", "quiz": "Quizzes", "all": "All points"}
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLine:
+    rank: int
+    user_id: int
+    points: int
+    correct: int
+    answered: int
+
+
+def leaderboard_embed(
+    lines: list[BoardLine],
+    *,
+    period: str,
+    board: str,
+    page: int,
+    pages: int,
+    own: BoardLine | None,
+) -> discord.Embed:
+    rows = [
+        f"**{line.rank}.** {name_of(line.user_id)} · {line.points} points "
+        f"({line.correct}/{line.answered} right)"
+        for line in lines
+    ]
+    embed = discord.Embed(
+        title=f"Leaderboard · {BOARD_LABELS[board]} · {PERIOD_LABELS[period]}",
+        description="\n".join(rows) or "No points yet in this period. Answer a question to start!",
+        colour=COLOUR,
+    )
+    if own is not None:
+        embed.add_field(
+            name="You",
+            value=f"Rank {own.rank} · {own.points} points ({own.correct}/{own.answered} right)",
+            inline=False,
+        )
+    else:
+        embed.add_field(name="You", value="No points in this period yet.", inline=False)
+    embed.set_footer(text=f"Page {page + 1} of {max(pages, 1)}")
+    return embed

@@ -9,10 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import StudyBot, reply
+from bot.quiz import SCORING_RULES
 
 INTRO = (
     "I help this server study: a question of the day from a question bank, quizzes on demand "
-    "and a leaderboard. Answers are private: only you see whether you were right."
+    "and a leaderboard. Answers are private: only you see whether you were right. "
+    "A right answer to the question of the day earns 10 points and keeps your streak going."
 )
 
 
@@ -39,7 +41,8 @@ class Help(commands.Cog):
     @app_commands.command(name="help", description="What this bot does and how to use it")
     async def help(self, interaction: discord.Interaction[StudyBot]) -> None:
         embed = discord.Embed(title="Study bot", description=INTRO, colour=discord.Colour.blurple())
-        for name, description in command_lines(self.bot.tree)[:25]:
+        embed.add_field(name="Fair scoring", value=SCORING_RULES, inline=False)
+        for name, description in command_lines(self.bot.tree)[:24]:
             embed.add_field(name=name, value=description or "\u200b", inline=False)
         await reply(interaction, embed=embed)
 

@@ -256,6 +256,11 @@ class MemberActions:
         """Click the button ``custom_id`` of ``message`` as ``member``."""
         if custom_id not in message.custom_ids():
             raise LookupError(f"message {message.id} has no component {custom_id!r}")
+        if any(
+            c.get("custom_id") == custom_id and c.get("disabled")
+            for c in iter_components(message.components)
+        ):
+            raise LookupError(f"the button {custom_id!r} is disabled: Discord does not send clicks")
         channel = self.channels[message.channel_id]
         data = {"custom_id": custom_id, "component_type": 2}
         ix, payload = self._base_payload(COMPONENT, member, channel, data)

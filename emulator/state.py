@@ -70,7 +70,7 @@ def iso(ts: float | None = None) -> str:
     return datetime.fromtimestamp(ts if ts is not None else time.time(), UTC).isoformat()
 
 
-@dataclass
+@dataclass(eq=False)
 class User:
     id: int
     username: str
@@ -90,7 +90,7 @@ class User:
         }
 
 
-@dataclass
+@dataclass(eq=False)
 class Role:
     id: int
     name: str
@@ -114,7 +114,7 @@ class Role:
         }
 
 
-@dataclass
+@dataclass(eq=False)
 class Member:
     user: User
     guild_id: int
@@ -146,7 +146,7 @@ class Member:
         return data
 
 
-@dataclass
+@dataclass(eq=False)
 class Channel:
     id: int
     guild_id: int
@@ -189,7 +189,7 @@ class Channel:
         return data
 
 
-@dataclass
+@dataclass(eq=False)
 class Message:
     id: int
     channel_id: int
@@ -286,7 +286,7 @@ def iter_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-@dataclass
+@dataclass(eq=False)
 class Guild:
     id: int
     name: str

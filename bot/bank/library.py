@@ -24,6 +24,14 @@ class BankLibrary:
     def get(self, key: str) -> Bank | None:
         return self.banks.get(key)
 
+    def find(self, question_id: str) -> Question | None:
+        """A question by id in any loaded bank."""
+        for bank in self.banks.values():
+            found = bank.get(question_id)
+            if found is not None:
+                return found
+        return None
+
     def default_key(self) -> str | None:
         return next(iter(self.banks), None)
 

@@ -240,7 +240,12 @@ async def rank_of_points(
 
 
 async def member_score(
-    db: Database, guild_id: int, board: str, period_key: str, user_id: int
+    db: Database,
+    guild_id: int,
+    board: str,
+    period_key: str,
+    user_id: int,
+    exclude: frozenset[int] = frozenset(),
 ) -> ScoreRow | None:
     row = await db.fetchone(
         "SELECT user_id, points, answered, correct FROM scores "
@@ -249,15 +254,18 @@ async def member_score(
     )
     if row is None:
         return None
-    rank = await rank_of_points(db, guild_id, board, period_key, row["points"])
+    rank = await rank_of_points(db, guild_id, board, period_key, row["points"], exclude)
     return ScoreRow(rank, row["user_id"], row["points"], row["answered"], row["correct"])
 
 
-async def count_ranked(db: Database, guild_id: int, board: str, period_key: str) -> int:
+async def count_ranked(
+    db: Database, guild_id: int, board: str, period_key: str, exclude: frozenset[int] = frozenset()
+) -> int:
     return int(
         await db.scalar(
-            "SELECT count(*) FROM scores WHERE guild_id = ? AND board = ? AND period = ?",
-            (guild_id, board, period_key),
+            "SELECT count(*) FROM scores WHERE guild_id = ? AND board = ? AND period = ? "
+            "AND user_id NOT IN (SELECT value FROM json_each(?))",
+            (guild_id, board, period_key, json.dumps(sorted(exclude))),
         )
     )
 

@@ -185,3 +185,55 @@ async def recently_seen(db: Database, guild_id: int, user_id: int, limit: int = 
         (guild_id, user_id, limit),
     )
     return [r[0] for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionScore:
+    user_id: int
+    points: int
+    correct: int
+    answered: int
+
+
+async def session_scores(db: Database, session_id: int) -> list[SessionScore]:
+    """Points earned in a quiz by each member, best first."""
+    rows = await db.fetchall(
+        "SELECT a.user_id, sum(a.points) AS points, sum(a.correct) AS correct, count(*) AS n "
+        "FROM answers a JOIN quiz_questions q ON q.id = a.quiz_question_id "
+        "WHERE q.session_id = ? GROUP BY a.user_id ORDER BY points DESC, min(a.answered_at)",
+        (session_id,),
+    )
+    return [SessionScore(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    position: int
+    question_id: str
+    answered: bool
+    correct: bool
+    points: int
+    choice: int | None
+    response: str | None
+
+
+async def member_results(db: Database, session_id: int, user_id: int) -> list[QuestionResult]:
+    """For each question of a quiz, what ``user_id`` answered (unanswered ones included)."""
+    rows = await db.fetchall(
+        "SELECT q.position, q.question_id, a.id IS NOT NULL, coalesce(a.correct, 0), "
+        "coalesce(a.points, 0), a.choice, a.response FROM quiz_questions q "
+        "LEFT JOIN answers a ON a.quiz_question_id = q.id AND a.user_id = ? "
+        "WHERE q.session_id = ? ORDER BY q.position",
+        (user_id, session_id),
+    )
+    return [QuestionResult(r[0], r[1], bool(r[2]), bool(r[3]), r[4], r[5], r[6]) for r in rows]
+
+
+async def question_answers(db: Database, quiz_question_id: int) -> list[tuple[int, bool, int]]:
+    """(user, correct, points) of every answer to one quiz question, fastest first."""
+    rows = await db.fetchall(
+        "SELECT user_id, correct, points FROM answers WHERE quiz_question_id = ? "
+        "ORDER BY answered_at, id",
+        (quiz_question_id,),
+    )
+    return [(r[0], bool(r[1]), r[2]) for r in rows]

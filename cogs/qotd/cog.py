@@ -14,6 +14,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import bank_choices
 from bot.client import StudyBot, UserError, permission_names, reply
 from bot.db import qotd as store
 from bot.db.answers import NewAnswer, get_streak, record_answer
@@ -227,7 +228,7 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
     async def _bank_choices(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return bank_choices(self.bot, current)
+        return bank_choices(self.banks, current)
 
     @app_commands.command(name="status", description="Every question-of-the-day schedule here")
     async def status(self, interaction: discord.Interaction[StudyBot]) -> None:
@@ -386,14 +387,3 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
         await interaction.followup.send(
             embeds=embeds, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
-
-
-def bank_choices(bot: StudyBot, current: str) -> list[app_commands.Choice[str]]:
-    """Autocomplete over the loaded banks: the name is shown, the key is sent."""
-    query = current.lower()
-    out = []
-    for key, bank in bot.services.banks.banks.items():
-        if query in key.lower() or query in bank.name.lower():
-            label = f"{bank.name} ({len(bank.questions)} questions)"
-            out.append(app_commands.Choice(name=label[:100], value=key[:100]))
-    return out[:25]

@@ -129,7 +129,10 @@ async def test_post_answer_reveal(harness: BotHarness, admin: Member, emu: Emula
     await harness.qotd.poster.flush_counts()
     assert len(post.history) == edits_before + 1
 
-    await harness.tick(NINE + timedelta(hours=2))
+    harness.clock.set(NINE + timedelta(hours=2))  # reveal time, before the tick closes the post
+    late = await (await emu.click(post, right, member=carol)).reply()
+    assert "Answers to this question are closed" in late.text()
+    await harness.tick()
     buttons = post.components[0]["components"]
     assert all(b.get("disabled") for b in buttons)
     assert [b["style"] for b in buttons].count(3) == 1  # the right one is green
@@ -138,8 +141,6 @@ async def test_post_answer_reveal(harness: BotHarness, admin: Member, emu: Emula
     assert f"<@{alice.id}>" in reveal.text()
     assert reveal.allowed_mentions is not None and reveal.allowed_mentions["parse"] == []
     assert reveal.pinged_roles == []
-    late = await (await emu.click(post, right, member=carol)).reply()
-    assert "Answers to this question are closed" in late.text()
     assert await harness.db.scalar("SELECT count(*) FROM answers") == 2
 
 

@@ -1,0 +1,75 @@
+"""What /stats shows about a member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class BoardTotal:
+    board: str
+    points: int
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore:
+    topic: str
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RecentAnswer:
+    question_id: str
+    board: str
+    correct: bool
+    points: int
+    answered_at: float
+
+
+async def board_totals(db: Database, guild_id: int, user_id: int, period: str) -> list[BoardTotal]:
+    rows = await db.fetchall(
+        "SELECT board, points, answered, correct FROM scores "
+        "WHERE guild_id = ? AND user_id = ? AND period = ? ORDER BY board",
+        (guild_id, user_id, period),
+    )
+    return [BoardTotal(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+async def topic_scores(db: Database, guild_id: int, user_id: int) -> list[TopicScore]:
+    rows = await db.fetchall(
+        "SELECT topic, count(*), sum(correct) FROM answers "
+        "WHERE guild_id = ? AND user_id = ? AND topic IS NOT NULL GROUP BY topic",
+        (guild_id, user_id),
+    )
+    return [TopicScore(r[0], r[1], r[2]) for r in rows]
+
+
+async def recent_answers(
+    db: Database, guild_id: int, user_id: int, limit: int = 5
+) -> list[RecentAnswer]:
+    rows = await db.fetchall(
+        "SELECT question_id, board, correct, points, answered_at FROM answers "
+        "WHERE guild_id = ? AND user_id = ? ORDER BY answered_at DESC, id DESC LIMIT ?",
+        (guild_id, user_id, limit),
+    )
+    return [RecentAnswer(r[0], r[1], bool(r[2]), r[3], r[4]) for r in rows]
+
+
+async def missed_post_since(db: Database, guild_id: int, day: str) -> bool:
+    """Whether a question of the day after ``day`` closed (was revealed) in this server."""
+    return bool(
+        await db.scalar(
+            "SELECT EXISTS (SELECT 1 FROM posts WHERE guild_id = ? AND local_date > ? "
+            "AND state = 'revealed')",
+            (guild_id, day),
+        )
+    )

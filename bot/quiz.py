@@ -1,0 +1,67 @@
+"""Quiz rules: which questions are drawn, how long a question is open, what an answer earns.
+
+Fair scoring (also written in the README and in /help):
+- a right answer earns 10 points; in a group quiz up to 10 more for answering fast;
+- a question scores for a member at most once per leaderboard period on the quiz board, so
+  replaying the same quiz cannot raise a rank without bound;
+- quiz points and question-of-the-day points are separate boards, also shown combined.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+
+from bot.bank.model import Difficulty, Question
+
+BASE_POINTS = 10
+SPEED_BONUS = 10
+SOLO_SECONDS = 60
+GROUP_SECONDS = 30
+MIN_QUESTIONS, MAX_QUESTIONS, DEFAULT_QUESTIONS = 1, 20, 5
+
+SCORING_RULES = (
+    "A right answer earns 10 points; in a group quiz, up to 10 more for answering fast. "
+    "A quiz question scores for you once per week, month and all-time board, so replaying "
+    "a quiz does not farm points. Quiz and question-of-the-day points are separate boards, "
+    "also shown together."
+)
+
+
+def points(correct: bool, *, group: bool, elapsed: float, duration: float) -> int:
+    if not correct:
+        return 0
+    if not group:
+        return BASE_POINTS
+    left = max(0.0, min(1.0, (duration - elapsed) / duration))
+    return BASE_POINTS + round(SPEED_BONUS * left)
+
+
+def eligible(
+    questions: Sequence[Question],
+    *,
+    topic: str | None,
+    difficulty: Difficulty | None,
+    playable: Callable[[Question], bool],
+) -> list[Question]:
+    wanted_topic = topic.casefold() if topic else None
+    return [
+        q
+        for q in questions
+        if (wanted_topic is None or (q.topic or "").casefold() == wanted_topic)
+        and (difficulty is None or q.difficulty == difficulty)
+        and playable(q)
+    ]
+
+
+def draw(
+    candidates: Sequence[Question], count: int, recently_seen: Sequence[str], seed: int
+) -> list[Question]:
+    """``count`` distinct questions: never seen ones first (shuffled), then the ones seen
+    longest ago. ``recently_seen`` lists question ids newest first."""
+    rng = random.Random(seed)  # noqa: S311 - variety, not security
+    recency = {qid: rank for rank, qid in enumerate(recently_seen)}
+    fresh = [q for q in candidates if q.id not in recency]
+    rng.shuffle(fresh)
+    seen = sorted((q for q in candidates if q.id in recency), key=lambda q: -recency[q.id])
+    return (fresh + seen)[:count]

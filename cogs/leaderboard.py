@@ -1,0 +1,209 @@
+"""/leaderboard and /stats: rankings per period and board, and a member's own progress."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime
+from typing import Any, Literal, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bank.text import shorten
+from bot.client import StudyBot, reply, report_error
+from bot.db.answers import (
+    count_ranked,
+    get_streak,
+    leaderboard,
+    member_score,
+    period_key_for,
+)
+from bot.db.guilds import guild_timezone
+from bot.db.stats import board_totals, missed_post_since, recent_answers, topic_scores
+from bot.members import MemberDirectory
+from bot.periods import ALL_TIME
+from bot.render import BOARD_LABELS, COLOUR, BoardLine, leaderboard_embed, name_of, ts
+from bot.streaks import shown
+
+PAGE_SIZE = 10
+
+
+Period = Literal["week", "month", "all"]
+Board = Literal["qotd", "quiz", "all"]
+
+
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"lb:(?P<board>qotd|quiz|all):(?P<period>week|month|all):(?P<page>\d+):(?P<dir>[pn])",
+):
+    def __init__(
+        self, board: Board, period: Period, page: int, direction: str, *, disabled: bool = False
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="◀ Previous" if direction == "p" else "Next ▶",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"lb:{board}:{period}:{page}:{direction}",
+                disabled=disabled,
+            )
+        )
+        self.board, self.period, self.page = board, period, page
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> PageButton:
+        board = cast(Board, match["board"])
+        return cls(board, cast(Period, match["period"]), int(match["page"]), match["dir"])
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        cog = interaction.client.get_cog(Leaderboard.__cog_name__)
+        try:
+            assert isinstance(cog, Leaderboard)
+            embed, view = await cog.render(interaction, self.board, self.period, self.page)
+            await interaction.response.edit_message(embed=embed, view=view)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+class Leaderboard(commands.Cog):
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        self.db = bot.services.db
+        self.clock = bot.services.clock
+        self.members = MemberDirectory()
+
+    async def render(
+        self, interaction: discord.Interaction[StudyBot], board: Board, period: Period, page: int
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        guild = interaction.guild
+        assert guild is not None
+        zone = await guild_timezone(self.db, guild.id)
+        key = period_key_for(period, self.clock.now(), zone)
+        gone = self.members.departed(guild.id)
+        rows = []
+        for _ in range(5):  # members who left are skipped; ask about each shown member once
+            rows = await leaderboard(
+                self.db,
+                guild.id,
+                board,
+                key,
+                limit=PAGE_SIZE,
+                offset=page * PAGE_SIZE,
+                exclude=gone,
+            )
+            newly = await self.members.check(
+                guild, [r.user_id for r in rows if r.user_id != interaction.user.id]
+            )
+            if not newly:
+                break
+            gone = gone | newly
+        total = await count_ranked(self.db, guild.id, board, key, gone)
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        own = await member_score(self.db, guild.id, board, key, interaction.user.id, gone)
+        embed = leaderboard_embed(
+            [BoardLine(r.rank, r.user_id, r.points, r.correct, r.answered) for r in rows],
+            period=period,
+            board=board,
+            page=page,
+            pages=pages,
+            own=BoardLine(own.rank, own.user_id, own.points, own.correct, own.answered)
+            if own
+            else None,
+        )
+        view = discord.ui.View(timeout=None)
+        view.add_item(PageButton(board, period, max(page - 1, 0), "p", disabled=page <= 0))
+        view.add_item(PageButton(board, period, page + 1, "n", disabled=page + 1 >= pages))
+        return embed, view
+
+    @app_commands.command(name="leaderboard", description="Who has the most points")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        period="week (default), month or all time", board="qotd, quiz or all (default)"
+    )
+    async def leaderboard(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        period: Period = "week",
+        board: Board = "all",
+    ) -> None:
+        embed, view = await self.render(interaction, board, period, 0)
+        await reply(interaction, embed=embed, view=view)
+
+    @app_commands.command(name="stats", description="Your progress (or another member's)")
+    @app_commands.guild_only()
+    @app_commands.describe(member="Whose stats (default: yours)")
+    async def stats(
+        self, interaction: discord.Interaction[StudyBot], member: discord.User | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        target = member or interaction.user
+        guild_id = interaction.guild_id
+        totals = {t.board: t for t in await board_totals(self.db, guild_id, target.id, ALL_TIME)}
+        overall = totals.get("all")
+        embed = discord.Embed(title="Stats", colour=COLOUR, description=f"{name_of(target.id)}")
+        if overall is None:
+            embed.description = f"{name_of(target.id)} has not answered anything yet."
+            await reply(interaction, embed=embed)
+            return
+        accuracy = round(100 * overall.correct / overall.answered) if overall.answered else 0
+        embed.add_field(
+            name="Answered",
+            value=f"{overall.answered} · {overall.correct} right ({accuracy}%)",
+            inline=True,
+        )
+        embed.add_field(
+            name="Points (all time)",
+            value="\n".join(
+                f"{BOARD_LABELS[b]}: {totals[b].points}"
+                for b in ("qotd", "quiz", "all")
+                if b in totals
+            ),
+            inline=True,
+        )
+        streak = await get_streak(self.db, guild_id, target.id)
+        current = shown(
+            streak,
+            streak is not None and await missed_post_since(self.db, guild_id, streak.last_date),
+        )
+        embed.add_field(
+            name="Question-of-the-day streak",
+            value=f"Current: {current} · best: {streak.best if streak else 0}",
+            inline=False,
+        )
+        topics = [t for t in await topic_scores(self.db, guild_id, target.id) if t.answered >= 2]
+        if topics:
+            ranked = sorted(topics, key=lambda t: (t.accuracy, t.answered))
+            best, worst = ranked[-1], ranked[0]
+            lines = [f"Strongest: {best.topic} ({round(best.accuracy * 100)}% of {best.answered})"]
+            if worst is not best:
+                lines.append(
+                    f"Weakest: {worst.topic} ({round(worst.accuracy * 100)}% of {worst.answered})"
+                )
+            embed.add_field(name="Topics", value="\n".join(lines), inline=False)
+        recent = await recent_answers(self.db, guild_id, target.id)
+        lines = []
+        for answer in recent:
+            question = self.bot.services.banks.find(answer.question_id)
+            prompt = shorten(question.prompt, 70) if question else "(a question no longer loaded)"
+            mark = "✅" if answer.correct else "❌"
+            when = ts(datetime.fromtimestamp(answer.answered_at, UTC), "R")
+            lines.append(f"{mark} {prompt} · {when}")
+        if lines:
+            embed.add_field(name="Last answers", value="\n".join(lines)[:1024], inline=False)
+        await reply(interaction, embed=embed)
+
+
+async def setup(bot: StudyBot) -> None:
+    bot.add_dynamic_items(PageButton)
+    await bot.add_cog(Leaderboard(bot))
+
+
+async def teardown(bot: StudyBot) -> None:
+    bot.remove_dynamic_items(PageButton)

@@ -1,0 +1,205 @@
+"""Quiz buttons. DynamicItems whose custom_id names the quiz question or session, so clicks work
+after a restart and on messages the bot never cached; typed answers come back through a modal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.bank.choices import MultipleChoice
+from bot.client import report_error
+from bot.render import LETTERS
+
+if TYPE_CHECKING:
+    from bot.client import StudyBot
+    from cogs.quiz.cog import Quiz
+
+
+async def _run(
+    interaction: discord.Interaction[StudyBot], work: Callable[[Quiz], Awaitable[None]]
+) -> None:
+    from cogs.quiz.cog import Quiz
+
+    cog = interaction.client.get_cog(Quiz.__cog_name__)
+    try:
+        if not isinstance(cog, Quiz):
+            raise RuntimeError("the quiz feature is not loaded")
+        await work(cog)
+    except Exception as exc:
+        await report_error(interaction, exc)
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"quiz:a:(?P<qq>\d+):(?P<choice>\d{1,2})",
+):
+    def __init__(
+        self,
+        qq: int,
+        choice: int,
+        *,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=LETTERS[choice],
+                style=style,
+                custom_id=f"quiz:a:{qq}:{choice}",
+                disabled=disabled,
+            )
+        )
+        self.qq, self.choice = qq, choice
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> AnswerButton:
+        return cls(int(match["qq"]), int(match["choice"]))
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        await _run(interaction, lambda cog: cog.on_choice(interaction, self.qq, self.choice))
+
+
+class TypeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"quiz:t:(?P<qq>\d+)"):
+    def __init__(self, qq: int, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Type your answer",
+                emoji="✏️",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"quiz:t:{qq}",
+                disabled=disabled,
+            )
+        )
+        self.qq = qq
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> TypeButton:
+        return cls(int(match["qq"]))
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        await _run(interaction, lambda cog: cog.open_typed(interaction, self.qq))
+
+
+class NextButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"quiz:n:(?P<session>\d+)"
+):
+    def __init__(self, session: int, *, last: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="See results" if last else "Next question",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"quiz:n:{session}",
+            )
+        )
+        self.session = session
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> NextButton:
+        return cls(int(match["session"]))
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        await _run(interaction, lambda cog: cog.on_next(interaction, self.session))
+
+
+class StopButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"quiz:s:(?P<session>\d+)"
+):
+    def __init__(self, session: int, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Stop quiz",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"quiz:s:{session}",
+                disabled=disabled,
+            )
+        )
+        self.session = session
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> StopButton:
+        return cls(int(match["session"]))
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        await _run(interaction, lambda cog: cog.on_stop(interaction, self.session))
+
+
+DYNAMIC_ITEMS = (AnswerButton, TypeButton, NextButton, StopButton)
+MODAL_PREFIX = "quiz:m:"
+
+
+def question_view(
+    qq: int,
+    mc: MultipleChoice | None,
+    *,
+    session: int | None = None,
+    closed: bool = False,
+) -> discord.ui.View:
+    """Answer buttons (or a Type button), and for group quizzes a Stop button."""
+    view = discord.ui.View(timeout=None)
+    if mc is not None:
+        for i in range(len(mc.options)):
+            style = (
+                discord.ButtonStyle.success
+                if closed and i == mc.correct
+                else discord.ButtonStyle.secondary
+            )
+            view.add_item(AnswerButton(qq, i, style=style, disabled=closed))
+    else:
+        view.add_item(TypeButton(qq, disabled=closed))
+    if session is not None:
+        view.add_item(StopButton(session, disabled=closed))
+    return view
+
+
+def next_view(session: int, *, last: bool) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(NextButton(session, last=last))
+    return view
+
+
+def answer_modal(qq: int) -> discord.ui.Modal:
+    modal = discord.ui.Modal(title="Your answer", custom_id=f"{MODAL_PREFIX}{qq}", timeout=None)
+    modal.add_item(
+        discord.ui.TextInput(
+            label="Answer", custom_id="answer", max_length=200, placeholder="Type it here"
+        )
+    )
+    return modal
+
+
+def modal_value(data: dict[str, Any]) -> str:
+    """The text typed into the first input of a submitted modal."""
+    for row in data.get("components", []):
+        for item in row.get("components", [row.get("component", {})]):
+            if isinstance(item, dict) and "value" in item:
+                return str(item["value"])
+        if "component" in row and "value" in row["component"]:
+            return str(row["component"]["value"])
+    return ""
