@@ -26,6 +26,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m bot", description="A Discord bot for study groups.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("run", help="run the bot (the default)")
+    sub.add_parser("sync", help="sync the slash commands with Discord now")
+    sub.add_parser("demo", help="a scripted morning in a study server, without Discord")
+    health = sub.add_parser("health", help="exit 0 if the running bot is connected (HEALTHCHECK)")
+    health.add_argument("--max-age", type=float, default=120.0, help="seconds (default 120)")
+    invite = sub.add_parser("invite", help="print the link that adds the bot to a server")
+    invite.add_argument(
+        "--client-id", type=int, help="the application id (default: read from DISCORD_TOKEN)"
+    )
 
     bank = sub.add_parser("bank", help="check question banks").add_subparsers(
         dest="bank_command", metavar="BANK_COMMAND", required=True, parser_class=_Parser
@@ -69,6 +77,43 @@ def _db_command(args: argparse.Namespace) -> int:
         print(problem)
     print(f"{source}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _health(max_age: float) -> int:
+    from bot.client import heartbeat_age
+    from bot.runner import load_settings
+
+    settings = load_settings()
+    if settings is None or settings.health_file is None:
+        print("HEALTH_FILE is not set, so there is nothing to check", file=sys.stderr)
+        return EXIT_USAGE
+    age = heartbeat_age(settings.health_file)
+    if age is None or age > max_age:
+        print("unhealthy: the bot has not been connected recently", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"healthy: connected {age:.0f} s ago")
+    return EXIT_OK
+
+
+def _invite(client_id: int | None) -> int:
+    from bot.permissions import application_id_from_token, invite_url, required_permissions
+    from bot.runner import load_settings
+
+    if client_id is None:
+        settings = load_settings()
+        token = settings.discord_token if settings else None
+        client_id = application_id_from_token(token.get_secret_value()) if token else None
+    if client_id is None:
+        print(
+            "Give the application id (--client-id, from the Developer Portal's General "
+            "Information page) or set DISCORD_TOKEN",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(invite_url(client_id))
+    names = ", ".join(n.replace("_", " ") for n, v in required_permissions() if v)
+    print(f"It asks for: {names}.", file=sys.stderr)
+    return EXIT_OK
 
 
 def _bank_check(paths: list[Path], as_json: bool) -> int:
@@ -137,10 +182,18 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "db":
         return _db_command(args)
+    if args.command == "invite":
+        return _invite(args.client_id)
+    if args.command == "health":
+        return _health(args.max_age)
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return run_demo()
     if args.command == "bank":
         if args.bank_command == "check":
             return _bank_check(args.paths, args.json)
         return _bank_quiz(args.path, args.seed, args.json)
     from bot.runner import run
 
-    return run()
+    return run(sync=args.command == "sync")

@@ -6,23 +6,46 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
+import aiohttp
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 from discord.utils import MISSING
 
 from bot.bank.library import BankLibrary
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import Database
+from bot.db import Database, DatabaseClosed
 from bot.db.state import get_state, set_state
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("cogs.help", "cogs.qotd", "cogs.quiz", "cogs.leaderboard", "cogs.privacy")
 QUIET = discord.AllowedMentions.none()
+
+
+SHUTTING_DOWN = "The bot is restarting; your answer was not recorded. Please try again in a minute."
+
+
+HEARTBEAT_SECONDS = 30
+
+
+def write_heartbeat(path: Path, latency: float) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"connected {time.time():.0f} latency {latency:.3f}\n", encoding="utf-8")
+
+
+def heartbeat_age(path: Path) -> float | None:
+    """Seconds since the bot last said it was connected, or None if it never did."""
+    try:
+        text = path.read_text(encoding="utf-8").split()
+        return time.time() - float(text[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class UserError(Exception):
@@ -78,6 +101,8 @@ def explain(error: Exception) -> str | None:
         error = error.original
     if isinstance(error, UserError):
         return str(error)
+    if isinstance(error, DatabaseClosed):
+        return SHUTTING_DOWN
     if isinstance(error, app_commands.MissingPermissions):
         needed = permission_names(error.missing_permissions)
         return f"You need the {needed} permission to use this command."
@@ -101,8 +126,11 @@ async def report_error(interaction: discord.Interaction, error: Exception) -> No
         message = "Something went wrong on my side; it has been logged. Please try again."
     try:
         await reply(interaction, message)
-    except discord.HTTPException:
-        log.warning("could not tell the member about an error in %s", _describe(interaction))
+    except (discord.HTTPException, aiohttp.ClientError, RuntimeError) as exc:
+        # RuntimeError: the HTTP session is already closed because the bot is stopping
+        log.warning(
+            "could not tell the member about an error in %s: %s", _describe(interaction), exc
+        )
 
 
 def _describe(interaction: discord.Interaction) -> str:
@@ -126,6 +154,7 @@ class StudyBot(commands.Bot):
         extensions: tuple[str, ...] = EXTENSIONS,
         guild_ready_timeout: float = 2.0,
         reidentify_delay: float = 5.0,
+        sync_on_start: bool = True,
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channels, threads and roles: no privileged intent is needed
@@ -143,6 +172,7 @@ class StudyBot(commands.Bot):
         self.services = services
         self.extensions_to_load = extensions
         self.reidentify_delay = reidentify_delay
+        self.sync_on_start = sync_on_start
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not initial:
@@ -153,9 +183,12 @@ class StudyBot(commands.Bot):
         return self.services.db
 
     async def setup_hook(self) -> None:
+        if self.services.settings.health_file is not None:
+            self.heartbeat.start()
         for name in self.extensions_to_load:
             await self.load_extension(name)
-        await self.sync_commands()
+        if self.sync_on_start:
+            await self.sync_commands()
 
     def _sync_scope(self) -> discord.Object | None:
         guild_id = self.services.settings.dev_guild_id
@@ -177,5 +210,20 @@ class StudyBot(commands.Bot):
         log.info("slash commands synced (%s)", f"server {guild.id}" if guild else "global")
         return True
 
+    @tasks.loop(seconds=HEARTBEAT_SECONDS)
+    async def heartbeat(self) -> None:
+        """Touch the health file while connected; `python -m bot health` reads it."""
+        path = self.services.settings.health_file
+        if path is not None and self.is_ready() and not self.is_closed() and self.ws is not None:
+            await asyncio.to_thread(write_heartbeat, path, self.latency)
+
+    async def close(self) -> None:
+        self.heartbeat.cancel()
+        await super().close()
+
     async def on_ready(self) -> None:
         log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
+        if self.services.settings.health_file is not None:
+            await asyncio.to_thread(
+                write_heartbeat, self.services.settings.health_file, self.latency
+            )

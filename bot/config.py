@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     dev_guild_id: int | None = None
     discord_api_base_url: str = DISCORD_API_BASE_URL
     discord_gateway_url: str = DISCORD_GATEWAY_URL
+    health_file: Path | None = None  # written every 30 s while connected (Docker HEALTHCHECK)
 
     @field_validator("discord_token", mode="before")
     @classmethod

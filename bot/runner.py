@@ -16,6 +16,7 @@ from bot.bank.library import BankLibrary
 from bot.clock import SystemClock
 from bot.config import DEVELOPER_PORTAL, Settings
 from bot.db import Database, DatabaseError
+from bot.permissions import looks_like_token
 
 log = logging.getLogger(__name__)
 
@@ -73,23 +74,53 @@ async def _main(settings: Settings, token: str) -> int:
     return await serve(settings, token, stop=stop)
 
 
-def run() -> int:
-    settings = load_settings()
-    if settings is None:
-        return EXIT_CONFIG
+async def sync_only(settings: Settings, token: str) -> int:
+    """Log in over HTTP only, sync the slash commands, and stop."""
+    from bot.client import Services, StudyBot
+
+    point_discord_at(settings)
+    banks = BankLibrary.load(settings.bank_folders())
+    async with await Database.open(settings.database_path) as db:
+        bot = StudyBot(Services(settings, db, banks, SystemClock()), sync_on_start=False)
+        async with bot:
+            await bot.login(token)
+            await bot.sync_commands(force=True)
+            print("Slash commands synced.")
+    return EXIT_OK
+
+
+def token_from(settings: Settings) -> str | None:
+    """The token, or None after telling the operator in one sentence what to do."""
     if settings.discord_token is None:
         print(
             f"DISCORD_TOKEN is not set: create a bot at {DEVELOPER_PORTAL} "
             "(Bot > Reset Token) and put DISCORD_TOKEN=<token> in .env",
             file=sys.stderr,
         )
-        return EXIT_CONFIG
+        return None
     token = settings.discord_token.get_secret_value().strip()
+    if not looks_like_token(token):
+        print(
+            "DISCORD_TOKEN does not look like a bot token (three parts separated by dots): copy "
+            f"it again from {DEVELOPER_PORTAL} (Bot > Reset Token), without quotes or spaces",
+            file=sys.stderr,
+        )
+        return None
+    return token
+
+
+def run(*, sync: bool = False) -> int:
+    settings = load_settings()
+    if settings is None:
+        return EXIT_CONFIG
+    token = token_from(settings)
+    if token is None:
+        return EXIT_CONFIG
     from bot.logs import setup_logging
 
     setup_logging(settings.log_level, secret=token)
     try:
-        return asyncio.run(_main(settings, token))
+        return asyncio.run(sync_only(settings, token) if sync else _main(settings, token))
     except discord.LoginFailure:
         print(
             "Discord rejected DISCORD_TOKEN: copy the token again from "

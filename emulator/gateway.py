@@ -113,6 +113,10 @@ class Gateway:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return None
         intents = int(data.get("intents", 0))
+        self.emu.identified_intents.append(intents)
+        if self.emu.identify_close_code is not None:  # e.g. 4014, as set in a test
+            await conn.ws.close(code=self.emu.identify_close_code, message=b"Refused.")
+            return None
         if intents & PRIVILEGED_INTENTS & ~self.emu.privileged_intents:
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return None

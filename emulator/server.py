@@ -9,6 +9,7 @@ either (see the pytest fixtures).
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -124,10 +125,11 @@ class Emulator(MemberActions):
         validate: bool = True,
         ack_deadline: float = ACK_DEADLINE_S,
         privileged_intents: int = 0,
+        identify_close_code: int | None = None,
     ) -> None:
         self.ids = Snowflakes()
-        self.token = token or f"emulator.{secrets.token_urlsafe(24)}"
         self.application_id = self.ids.next()
+        self.token = token or self.make_token(self.application_id)
         self.bot_user = User(self.application_id, "StudyBot", bot=True)
         self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
         self.guilds: dict[int, Guild] = {}
@@ -148,12 +150,20 @@ class Emulator(MemberActions):
         self.validate = validate
         self.ack_deadline = ack_deadline
         self.privileged_intents = privileged_intents
+        self.identified_intents: list[int] = []
+        self.identify_close_code = identify_close_code
         self.gateway = Gateway(self)
         self.changed = asyncio.Condition()
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._install_routes()
+
+    @staticmethod
+    def make_token(application_id: int) -> str:
+        """A token shaped like Discord's: base64 of the bot id, then two random parts."""
+        head = base64.b64encode(str(application_id).encode()).decode().rstrip("=")
+        return f"{head}.{secrets.token_urlsafe(5)}.{secrets.token_urlsafe(27)}"
 
     # --- serving ----------
     @property

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.bank.choices import MultipleChoice
-from bot.client import report_error
+from bot.client import SHUTTING_DOWN, UserError, report_error
 from bot.render import LETTERS
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class AnswerButton(
         cog = interaction.client.get_cog(Qotd.__cog_name__)
         try:
             if not isinstance(cog, Qotd):
-                raise RuntimeError("the question-of-the-day feature is not loaded")
+                raise UserError(SHUTTING_DOWN)  # only while the bot stops
             await cog.answer(interaction, self.post_id, self.choice)
         except Exception as exc:
             await report_error(interaction, exc)

@@ -19,6 +19,7 @@ from bot.client import StudyBot, UserError, permission_names, reply
 from bot.db import qotd as store
 from bot.db.answers import NewAnswer, get_streak, record_answer
 from bot.db.guilds import guild_timezone, set_guild_timezone
+from bot.permissions import FEATURE_PERMISSIONS
 from bot.render import feedback_embeds, ts
 from bot.schedule import (
     ScheduleError,
@@ -36,8 +37,8 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30
 COUNT_REFRESH_SECONDS = 5
-NEEDED = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
-NEEDED_FOR_THREADS = discord.Permissions(create_public_threads=True, send_messages_in_threads=True)
+NEEDED = FEATURE_PERMISSIONS["qotd"]
+NEEDED_FOR_THREADS = FEATURE_PERMISSIONS["qotd threads"]
 
 
 def _permission_names(perms: discord.Permissions) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.bank.choices import MultipleChoice
-from bot.client import report_error
+from bot.client import SHUTTING_DOWN, UserError, report_error
 from bot.render import LETTERS
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ async def _run(
     cog = interaction.client.get_cog(Quiz.__cog_name__)
     try:
         if not isinstance(cog, Quiz):
-            raise RuntimeError("the quiz feature is not loaded")
+            raise UserError(SHUTTING_DOWN)  # only while the bot stops
         await work(cog)
     except Exception as exc:
         await report_error(interaction, exc)

@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from bot.bank.library import BankLibrary
 from bot.bank.loader import BUNDLED_BANKS
 from bot.client import EXTENSIONS, Services, StudyBot
@@ -27,7 +29,7 @@ class BotHarness:
         self.extensions = extensions
         self.clock = FakeClock(START)
         self.settings = Settings(
-            discord_token=emu.token,
+            discord_token=SecretStr(emu.token),
             database_path=folder / "bot.sqlite3",
             discord_api_base_url=emu.base_url,
             discord_gateway_url=emu.gateway_url,
