@@ -7,8 +7,10 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
 import discord
@@ -20,9 +22,12 @@ from bot.bank.library import BankLibrary
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database, DatabaseClosed
+from bot.db.guilds import GuildZones
 from bot.db.state import get_state, set_state
+from bot.loopwatch import LoopWatch
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 EXTENSIONS = ("cogs.help", "cogs.qotd", "cogs.quiz", "cogs.leaderboard", "cogs.privacy")
 QUIET = discord.AllowedMentions.none()
@@ -32,6 +37,7 @@ SHUTTING_DOWN = "The bot is restarting; your answer was not recorded. Please try
 
 
 HEARTBEAT_SECONDS = 30
+HTTP_CONNECTIONS = 64
 
 
 def write_heartbeat(path: Path, latency: float) -> None:
@@ -67,23 +73,24 @@ async def reply(
     content: str | None = None,
     *,
     embed: discord.Embed | None = None,
+    embeds: list[discord.Embed] | None = None,
     view: discord.ui.View | None = None,
     ephemeral: bool = True,
 ) -> None:
     """Answer an interaction whether or not it was already answered (or deferred)."""
-    embed_ = embed if embed is not None else MISSING
+    all_embeds = embeds if embeds is not None else ([embed] if embed is not None else MISSING)
     view_ = view if view is not None else MISSING
     if interaction.response.is_done():
         await interaction.followup.send(
             content or MISSING,
-            embed=embed_,
+            embeds=all_embeds,
             view=view_,
             ephemeral=ephemeral,
             allowed_mentions=QUIET,
         )
     else:
         await interaction.response.send_message(
-            content, embed=embed_, view=view_, ephemeral=ephemeral, allowed_mentions=QUIET
+            content, embeds=all_embeds, view=view_, ephemeral=ephemeral, allowed_mentions=QUIET
         )
 
 
@@ -93,6 +100,27 @@ PERMISSION_NAMES = {"manage_guild": "Manage Server", "view_channel": "View Chann
 def permission_names(names: list[str]) -> str:
     """Permissions as Discord's interface names them ("Manage Server", not manage_guild)."""
     return ", ".join(PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in names)
+
+
+ACK_BUDGET = 2.0  # seconds of Discord's 3 we let work take before answering "thinking..."
+
+
+async def before_deadline(
+    interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = True
+) -> T:
+    """Await ``work``; if it is not done while enough of Discord's 3 s remain, acknowledge the
+    interaction first ("thinking...") so it never fails, then finish. In the common case the
+    caller answers with one request instead of two."""
+    task = asyncio.ensure_future(work)
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    budget = ACK_BUDGET - age
+    if budget > 0:
+        done, _ = await asyncio.wait({task}, timeout=budget)
+        if done:
+            return task.result()
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    return await task
 
 
 def explain(error: Exception) -> str | None:
@@ -168,11 +196,17 @@ class StudyBot(commands.Bot):
             chunk_guilds_at_startup=False,
             max_messages=None,
             guild_ready_timeout=guild_ready_timeout,
+            # Reuse a bounded pool of connections: under a burst of clicks, unbounded pools
+            # open one new TCP connection per in-flight request, which costs more than waiting.
+            connector=aiohttp.TCPConnector(limit=HTTP_CONNECTIONS),
         )
         self.services = services
         self.extensions_to_load = extensions
         self.reidentify_delay = reidentify_delay
         self.sync_on_start = sync_on_start
+        self.loop_watch = LoopWatch()
+        self._was_ready = False
+        self.zones = GuildZones(services.db)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not initial:
@@ -183,6 +217,7 @@ class StudyBot(commands.Bot):
         return self.services.db
 
     async def setup_hook(self) -> None:
+        self.loop_watch.start()
         if self.services.settings.health_file is not None:
             self.heartbeat.start()
         for name in self.extensions_to_load:
@@ -220,9 +255,13 @@ class StudyBot(commands.Bot):
     async def close(self) -> None:
         self.heartbeat.cancel()
         await super().close()
+        await self.loop_watch.stop()
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
+        if not self._was_ready:
+            self._was_ready = True
+            self.loop_watch.reset()
         if self.services.settings.health_file is not None:
             await asyncio.to_thread(
                 write_heartbeat, self.services.settings.health_file, self.latency

@@ -20,7 +20,6 @@ from bot.db.answers import (
     member_score,
     period_key_for,
 )
-from bot.db.guilds import guild_timezone
 from bot.db.stats import board_totals, missed_post_since, recent_answers, topic_scores
 from bot.members import MemberDirectory
 from bot.periods import ALL_TIME
@@ -85,7 +84,7 @@ class Leaderboard(commands.Cog):
     ) -> tuple[discord.Embed, discord.ui.View]:
         guild = interaction.guild
         assert guild is not None
-        zone = await guild_timezone(self.db, guild.id)
+        zone = await self.bot.zones.get(guild.id)
         key = period_key_for(period, self.clock.now(), zone)
         gone = self.members.departed(guild.id)
         rows = []

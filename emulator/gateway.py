@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from aiohttp import WSMsgType, web
 
 if TYPE_CHECKING:
@@ -32,12 +32,12 @@ class Connection:
     deflate: Any = field(default_factory=zlib.compressobj)
 
     async def send(self, payload: dict[str, Any]) -> None:
-        text = json.dumps(payload, separators=(",", ":"))
+        raw = orjson.dumps(payload)
         if self.compress:
-            data = self.deflate.compress(text.encode()) + self.deflate.flush(zlib.Z_SYNC_FLUSH)
+            data = self.deflate.compress(raw) + self.deflate.flush(zlib.Z_SYNC_FLUSH)
             await self.ws.send_bytes(data)
         else:
-            await self.ws.send_str(text)
+            await self.ws.send_str(raw.decode())
 
 
 @dataclass(eq=False)
@@ -90,7 +90,7 @@ class Gateway:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
-                payload = json.loads(msg.data)
+                payload = orjson.loads(msg.data)
                 op, data = payload.get("op"), payload.get("d")
                 if op == HEARTBEAT:
                     await conn.send({"op": HEARTBEAT_ACK})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import logging
 import re
 import secrets
@@ -21,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from emulator import validation
@@ -63,7 +63,7 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> web.
     # Exactly application/json: discord.py reads "; charset=..." as text and fails at login.
     return web.Response(
         status=status,
-        body=json.dumps(body).encode(),
+        body=orjson.dumps(body),
         headers={"Content-Type": "application/json", **(headers or {})},
     )
 
@@ -403,7 +403,7 @@ class Emulator(MemberActions):
                 return _json(
                     400, {"code": 50109, "message": "The request body contains invalid JSON."}
                 )
-            body = json.loads(raw)
+            body = orjson.loads(raw)
         status, payload, headers = await self._dispatch(request, method, path, body)
         self.requests.append(Request(method, path, body, status, time.time()))
         return _json(status, payload, headers) if status != 204 else web.Response(status=204)

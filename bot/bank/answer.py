@@ -8,7 +8,7 @@ whitespace, markup or punctuation style. The cleaned answer is rendered back to 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.bank.text import clean_inline, content_key, plain
 
@@ -23,12 +23,11 @@ class Unit:
     text: str
     level: int = 0
     marker: str = "-"
+    key: str = field(init=False, compare=False, repr=False)  # computed once: compared often
 
-    @property
-    def key(self) -> str:
-        if self.kind == "code":
-            return "code:" + self.text.strip()
-        return content_key(self.text)
+    def __post_init__(self) -> None:
+        key = "code:" + self.text.strip() if self.kind == "code" else content_key(self.text)
+        object.__setattr__(self, "key", key)
 
     def render(self) -> str:
         if self.kind == "item":

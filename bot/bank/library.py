@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -9,12 +10,15 @@ from bot.bank.choices import ChoiceMaker, MultipleChoice
 from bot.bank.loader import LoadResult, load_library
 from bot.bank.model import Bank, Question
 
+CACHE_SIZE = 4096
+
 
 class BankLibrary:
     def __init__(self, banks: dict[str, Bank], results: list[LoadResult] | None = None) -> None:
         self.banks = banks
         self.results = results or []
         self._makers = {key: ChoiceMaker(bank) for key, bank in banks.items()}
+        self._cache: OrderedDict[tuple[str, str, int], MultipleChoice | None] = OrderedDict()
 
     @classmethod
     def load(cls, folders: Iterable[Path]) -> BankLibrary:
@@ -36,8 +40,18 @@ class BankLibrary:
         return next(iter(self.banks), None)
 
     def choices(self, bank_key: str, question: Question, seed: int) -> MultipleChoice | None:
+        """The options of ``question`` for ``seed`` (a post or quiz), remembered for the hot
+        path: every click on a post asks for the same options again."""
+        key = (bank_key, question.id, seed)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
         maker = self._makers.get(bank_key)
-        return maker.choices(question, seed) if maker else None
+        result = maker.choices(question, seed) if maker else None
+        self._cache[key] = result
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return result
 
     def __len__(self) -> int:
         return len(self.banks)

@@ -29,3 +29,24 @@ async def set_guild_timezone(
             "updated_at = excluded.updated_at",
             (guild_id, timezone, now),
         )
+
+
+class GuildZones:
+    """The zone of each server, read once and kept: every answer needs it, it rarely changes,
+    and it changes only through :meth:`set` (so the copy here is never stale)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._zones: dict[int, str] = {}
+
+    async def get(self, guild_id: int) -> str:
+        zone = self._zones.get(guild_id)
+        if zone is None:
+            zone = self._zones[guild_id] = await guild_timezone(self.db, guild_id)
+        return zone
+
+    async def set(
+        self, guild_id: int, timezone: str, now: int, *, only_if_unset: bool = False
+    ) -> None:
+        await set_guild_timezone(self.db, guild_id, timezone, now, only_if_unset=only_if_unset)
+        self._zones.pop(guild_id, None)

@@ -15,10 +15,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.autocomplete import bank_choices
-from bot.client import StudyBot, UserError, permission_names, reply
+from bot.client import StudyBot, UserError, before_deadline, permission_names, reply
 from bot.db import qotd as store
 from bot.db.answers import NewAnswer, get_streak, record_answer
-from bot.db.guilds import guild_timezone, set_guild_timezone
 from bot.permissions import FEATURE_PERMISSIONS
 from bot.render import feedback_embeds, ts
 from bot.schedule import (
@@ -193,8 +192,8 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
             next_due=int(due.timestamp()),
             now=int(now.timestamp()),
         )
-        await set_guild_timezone(
-            self.db, interaction.guild_id, zone, int(now.timestamp()), only_if_unset=True
+        await self.bot.zones.set(
+            interaction.guild_id, zone, int(now.timestamp()), only_if_unset=True
         )
         reveal = f"after {reveal_after} h" if reveal_after else "just before the next question"
         lines = [
@@ -336,9 +335,15 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
     async def answer(
         self, interaction: discord.Interaction[StudyBot], post_id: int, choice: int
     ) -> None:
-        """A member clicked an answer button: acknowledge at once, record once, reply privately."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        post = await store.get_post(self.db, post_id)
+        """A member clicked an answer button: record once, reply privately, within Discord's 3 s
+        (acknowledging first only when the work runs late)."""
+        embeds = await before_deadline(interaction, self._record(interaction, post_id, choice))
+        await reply(interaction, embeds=embeds)
+
+    async def _record(
+        self, interaction: discord.Interaction[StudyBot], post_id: int, choice: int
+    ) -> list[discord.Embed]:
+        post = await self.poster.post(post_id)
         if post is None or post.guild_id != interaction.guild_id:
             raise UserError("This question is no longer available.")
         now = self._now()
@@ -363,7 +368,7 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
                 correct=correct,
                 points=qotd_points(correct),
                 answered_at=now,
-                timezone=await guild_timezone(self.db, post.guild_id),
+                timezone=await self.bot.zones.get(post.guild_id),
                 post_id=post.id,
                 local_date=post.local_date,
                 topic=question.topic,
@@ -377,14 +382,11 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
             existing = await get_streak(self.db, post.guild_id, interaction.user.id)
             streak = existing.current if existing else None
         first_choice = outcome.answer.choice if outcome.answer.choice is not None else choice
-        embeds = feedback_embeds(
+        return feedback_embeds(
             question,
             mc,
             first_choice,
             points=outcome.credited,
             streak=streak,
             already=not outcome.recorded,
-        )
-        await interaction.followup.send(
-            embeds=embeds, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )

@@ -17,7 +17,6 @@ from bot.bank.model import Bank, Difficulty, Question
 from bot.client import StudyBot, UserError, reply, report_error
 from bot.db import quiz as store
 from bot.db.answers import NewAnswer, record_answer
-from bot.db.guilds import guild_timezone
 from bot.matching import matches
 from bot.quiz import (
     DEFAULT_QUESTIONS,
@@ -305,7 +304,7 @@ class Quiz(commands.Cog):
                 correct=correct,
                 points=earned,
                 answered_at=now,
-                timezone=await guild_timezone(self.db, session.guild_id),
+                timezone=await self.bot.zones.get(session.guild_id),
                 quiz_question_id=qq.id,
                 topic=question.topic,
                 choice=choice,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.db import quiz as store
 from bot.db.answers import NewAnswer, record_answer
-from bot.db.guilds import guild_timezone, set_guild_timezone
+from bot.db.guilds import guild_timezone
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness
 
@@ -92,7 +92,7 @@ async def test_members_who_left_are_not_shown(harness: BotHarness, emu: Emulator
 
 async def test_periods_follow_the_server_timezone(harness: BotHarness, emu: Emulator) -> None:
     alice = harness.member("alice")
-    await set_guild_timezone(harness.db, harness.guild.id, "Pacific/Auckland", 0)
+    await harness.bot.zones.set(harness.guild.id, "Pacific/Auckland", 0)
     # Sunday 20:00 UTC is already Monday in Auckland: a new week there
     sunday = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
     await seed_points(harness, {alice: 30}, at=sunday)

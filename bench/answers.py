@@ -1,0 +1,123 @@
+"""Scenario 1: N members click the same question of the day within one second.
+
+The bot runs in its own process, as in production; the emulator (in this process, schema
+validation off so that it measures the bot, not itself) sends the clicks paced evenly over one
+second and records when each one is acknowledged. The baseline is the same burst against a
+discord.py client whose handler only acknowledges. Every click must be recorded exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import BotProcess, Report, cpu_seconds, median, percentile
+from emulator import Emulator, Message
+
+SIZES = (1000, 5000)
+
+
+async def _burst(emu: Emulator, post: Message, n: int) -> tuple[list[float], float]:
+    guild = emu.guilds[post.guild_id or 0]
+    members = [emu.add_member(guild, f"m{i}") for i in range(n)]
+    ids = post.custom_ids()
+    start = time.monotonic()
+    handles = []
+    for i, member in enumerate(members):
+        delay = start + i / n - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        handles.append(await emu.click(post, ids[i % len(ids)], member=member))
+    deadline = time.monotonic() + 60
+    while any(h.interaction.acked_at is None for h in handles) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    acked = [h.interaction for h in handles if h.interaction.acked_at is not None]
+    latencies = [ix.acked_at - ix.created for ix in acked if ix.acked_at is not None]
+    last = max((ix.acked_at for ix in acked if ix.acked_at is not None), default=start)
+    return latencies, len(acked) / (last - start)
+
+
+async def _run(kind: str, n: int, folder: Path) -> tuple[list[float], float, int | None, float]:
+    emu = Emulator(validate=False)
+    guild = emu.add_guild("Burst")
+    channel = emu.text_channel(guild)
+    await emu.start()
+    bot = await BotProcess.start(emu, folder, module="bot" if kind == "bot" else "bench.noop_bot")
+    recorded = None
+    try:
+        await bot.wait_ready()
+        if kind == "bot":
+            await emu.wait_until(lambda: emu.global_commands, timeout=30)
+            admin = emu.add_member(guild, "admin", admin=True)
+            setup = {"channel": channel, "time": "09:00", "timezone": "UTC"}
+            await (await emu.slash("qotd setup", setup, member=admin)).reply(timeout=30)
+            await (await emu.slash("qotd post-now", member=admin)).reply(timeout=30)
+            post = next(m for m in emu.public(channel) if m.custom_ids())
+        else:
+            buttons = [
+                {"type": 2, "style": 2, "label": c, "custom_id": f"noop:{c}"} for c in "ABCD"
+            ]
+            post = emu.create_message(
+                channel, {"content": "?", "components": [{"type": 1, "components": buttons}]}
+            )
+        cpu_before = cpu_seconds(bot.process.pid)
+        latencies, rate = await _burst(emu, post, n)
+        if kind == "bot":  # wait for the private replies, then count what was stored
+            await emu.wait_until(lambda: _answered(emu) >= n, timeout=120)
+        cpu = cpu_seconds(bot.process.pid) - cpu_before
+    finally:
+        await bot.stop()
+        await emu.stop()
+    if kind == "bot":
+        with sqlite3.connect(folder / "bot.sqlite3") as db:
+            recorded = db.execute(
+                "SELECT count(*), count(DISTINCT user_id) FROM answers"
+            ).fetchone()
+            assert recorded[0] == recorded[1]
+            recorded = recorded[0]
+    return latencies, rate, recorded, cpu
+
+
+def _answered(emu: Emulator) -> int:
+    done = 0
+    for ix in emu.interactions.values():
+        message = emu.messages.get(ix.response_message_id or 0)
+        if ix.followups or (message is not None and not message.loading):
+            done += 1
+    return done
+
+
+def run(report: Report, sizes: tuple[int, ...] = SIZES) -> None:
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            base_lat, base_rate, _, base_cpu = asyncio.run(_run("noop", n, Path(a)))
+            lat, rate, recorded, cpu = asyncio.run(_run("bot", n, Path(b)))
+        ratio = rate / base_rate if base_rate else float("nan")
+        p99 = percentile(lat, 99)
+        report.add(f"{n} clicks: baseline clicks/s", f"{base_rate:.0f}")
+        report.add(
+            f"{n} clicks: baseline ack p50 / p99",
+            f"{median(base_lat) * 1000:.0f} / {percentile(base_lat, 99) * 1000:.0f} ms",
+        )
+        report.add(f"{n} clicks: bot clicks/s", f"{rate:.0f}")
+        report.add(
+            f"{n} clicks: bot ack p50 / p99",
+            f"{median(lat) * 1000:.0f} / {p99 * 1000:.0f} ms",
+            "p99 < 1500 ms" if n == 1000 else "p99 < 3000 ms",
+            p99 < (1.5 if n == 1000 else 3.0),
+        )
+        report.add(
+            f"{n} clicks: throughput bot / baseline", f"{ratio:.2f}", ">= 0.80", ratio >= 0.8
+        )
+        report.add(
+            f"{n} clicks: CPU per click, bot / baseline",
+            f"{cpu / n * 1000:.2f} / {base_cpu / n * 1000:.2f} ms",
+        )
+        report.add(f"{n} clicks: answers stored", f"{recorded}", f"exactly {n}", recorded == n)
+
+
+if __name__ == "__main__":
+    run(Report("answer burst"))
