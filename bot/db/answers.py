@@ -231,9 +231,14 @@ async def rank_of_points(
     points: int,
     exclude: frozenset[int] = frozenset(),
 ) -> int:
+    """1 + the members with more points, from the per-score member counts (see migration 002),
+    less the excluded members (who left the server) above those points."""
     above = await db.scalar(
-        "SELECT count(*) FROM scores WHERE guild_id = ? AND board = ? AND period = ? "
-        "AND points > ? AND user_id NOT IN (SELECT value FROM json_each(?))",
+        "SELECT (SELECT coalesce(sum(members), 0) FROM score_counts "
+        "WHERE guild_id = ?1 AND board = ?2 AND period = ?3 AND points > ?4) - "
+        "(SELECT count(*) FROM json_each(?5) AS gone CROSS JOIN scores AS s "
+        "ON s.guild_id = ?1 AND s.board = ?2 AND s.period = ?3 AND s.user_id = gone.value "
+        "WHERE s.points > ?4)",
         (guild_id, board, period_key, points, json.dumps(sorted(exclude))),
     )
     return int(above) + 1
@@ -263,8 +268,10 @@ async def count_ranked(
 ) -> int:
     return int(
         await db.scalar(
-            "SELECT count(*) FROM scores WHERE guild_id = ? AND board = ? AND period = ? "
-            "AND user_id NOT IN (SELECT value FROM json_each(?))",
+            "SELECT (SELECT coalesce(sum(members), 0) FROM score_counts "
+            "WHERE guild_id = ?1 AND board = ?2 AND period = ?3) - "
+            "(SELECT count(*) FROM json_each(?4) AS gone CROSS JOIN scores AS s "
+            "ON s.guild_id = ?1 AND s.board = ?2 AND s.period = ?3 AND s.user_id = gone.value)",
             (guild_id, board, period_key, json.dumps(sorted(exclude))),
         )
     )
@@ -319,11 +326,26 @@ async def score_mismatches(db: Database) -> list[str]:
         "NULL, s.points FROM scores s LEFT JOIN expected e "
         "USING (guild_id, board, period, user_id) WHERE e.user_id IS NULL"
     )
-    return [
+    problems = [
         f"guild {r['guild_id']} board {r['board']} period {r['period']} user {r['user_id']}: "
         f"{r['what']} (expected {r['expected']}, stored {r['stored']})"
         for r in rows
     ]
+    counts = await db.fetchall(
+        "WITH expected AS (SELECT guild_id, board, period, points, count(*) AS n FROM scores "
+        "GROUP BY guild_id, board, period, points) "
+        "SELECT c.guild_id, c.board, c.period, c.points, c.members, coalesce(e.n, 0) AS n "
+        "FROM score_counts c LEFT JOIN expected e USING (guild_id, board, period, points) "
+        "WHERE c.members <> coalesce(e.n, 0) "
+        "UNION ALL SELECT e.guild_id, e.board, e.period, e.points, NULL, e.n FROM expected e "
+        "LEFT JOIN score_counts c USING (guild_id, board, period, points) WHERE c.points IS NULL"
+    )
+    problems += [
+        f"guild {r[0]} board {r[1]} period {r[2]}: {r[5]} member(s) with {r[3]} points, "
+        f"counted {r[4]}"
+        for r in counts
+    ]
+    return problems
 
 
 async def forget_member(db: Database, guild_id: int, user_id: int) -> int:

@@ -37,9 +37,9 @@ class RecentAnswer:
 
 async def board_totals(db: Database, guild_id: int, user_id: int, period: str) -> list[BoardTotal]:
     rows = await db.fetchall(
-        "SELECT board, points, answered, correct FROM scores "
-        "WHERE guild_id = ? AND user_id = ? AND period = ? ORDER BY board",
-        (guild_id, user_id, period),
+        "SELECT board, points, answered, correct FROM scores WHERE guild_id = ? "
+        "AND board IN ('all', 'qotd', 'quiz') AND period = ? AND user_id = ? ORDER BY board",
+        (guild_id, period, user_id),
     )
     return [BoardTotal(r[0], r[1], r[2], r[3]) for r in rows]
 
