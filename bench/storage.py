@@ -61,6 +61,22 @@ async def _burst(path: Path, max_batch: int) -> tuple[float, int]:
         return ANSWERS / elapsed, db.batches
 
 
+def run_report() -> list:  # type: ignore[type-arg]
+    from bench.common import Result
+
+    figures = run()
+    return [
+        Result("group commit answers/s", f"{figures['group_commit_per_s']:,.0f}"),
+        Result("one commit per answer answers/s", f"{figures['single_commit_per_s']:,.0f}"),
+        Result(
+            "group commit / one commit each",
+            f"{figures['ratio']:.1f} x",
+            "> 1",
+            figures["ratio"] > 1,
+        ),
+    ]
+
+
 def run() -> dict[str, float]:
     grouped, single, batches = [], [], []
     with tempfile.TemporaryDirectory() as folder:

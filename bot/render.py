@@ -97,22 +97,19 @@ def qotd_embed(view: PostView) -> discord.Embed:
 def answer_embeds(
     question: Question, *, title: str, colour: discord.Colour, lead: str
 ) -> list[discord.Embed]:
-    """A lead paragraph, then the full reference answer and the alternative explanation,
-    shortened only if together they would not fit in one message."""
-    budget = MAX_MESSAGE_EMBEDS - len(title) - 40
-    lead = cut(lead, min(MAX_DESCRIPTION, budget // 3))
-    budget -= len(lead)
-    first = discord.Embed(title=title, description=lead, colour=colour)
-    embeds = [first]
-    answer_title = "Reference answer"
-    alt_title = "Another way to see it"
+    """A lead paragraph and the full reference answer in one embed, then the alternative
+    explanation in a second one, shortened only if together they would not fit in a message."""
+    budget = MAX_MESSAGE_EMBEDS - len(title) - 60
+    lead = cut(lead, min(1500, budget // 3))
+    heading = "\n\n**Reference answer**\n"
     alternatives = [a for a in question.alternatives if a.strip()]
-    alt_budget = 0
-    if alternatives:
-        alt_budget = min(MAX_DESCRIPTION, max(budget - len(question.answer) - 60, budget // 3))
-    answer = cut(question.answer, min(MAX_DESCRIPTION, budget - alt_budget - len(answer_title)))
-    embeds.append(discord.Embed(title=answer_title, description=answer, colour=colour))
-    budget -= len(answer) + len(answer_title)
+    room = min(MAX_DESCRIPTION - len(lead) - len(heading), budget - len(lead) - len(heading))
+    if alternatives:  # leave the alternative at least a third of what is left
+        room = min(room, max(len(question.answer), 0), room - min(len(alternatives[0]), room // 3))
+    answer = cut(question.answer, max(room, 100))
+    embeds = [discord.Embed(title=title, description=lead + heading + answer, colour=colour)]
+    budget -= len(lead) + len(heading) + len(answer)
+    alt_title = "Another way to see it"
     if alternatives and budget > 100:
         alt = cut(alternatives[0], min(MAX_DESCRIPTION, budget - len(alt_title)))
         embeds.append(discord.Embed(title=alt_title, description=alt, colour=colour))

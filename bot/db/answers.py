@@ -72,17 +72,15 @@ def _record(row: sqlite3.Row) -> AnswerRecord:
     )
 
 
-async def _credit_quiz(conn: aiosqlite.Connection, a: NewAnswer, periods: list[str]) -> list[bool]:
-    """A quiz question scores for a member at most once per leaderboard period."""
-    fresh = []
-    for period in periods:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO quiz_credit (guild_id, user_id, period, question_id) "
-            "VALUES (?, ?, ?, ?)",
-            (a.guild_id, a.user_id, period, a.question_id),
-        )
-        fresh.append(cursor.rowcount == 1)
-    return fresh
+async def _credit_quiz(conn: aiosqlite.Connection, a: NewAnswer, periods: list[str]) -> set[str]:
+    """A quiz question scores for a member at most once per leaderboard period: the periods
+    where it has not scored yet (and now has)."""
+    rows = await conn.execute_fetchall(
+        "INSERT OR IGNORE INTO quiz_credit (guild_id, user_id, period, question_id) "
+        "VALUES (?1, ?2, ?3, ?6), (?1, ?2, ?4, ?6), (?1, ?2, ?5, ?6) RETURNING period",
+        (a.guild_id, a.user_id, *periods, a.question_id),
+    )
+    return {r[0] for r in rows}
 
 
 async def _advance_streak(conn: aiosqlite.Connection, a: NewAnswer) -> Streak | None:
@@ -110,18 +108,25 @@ async def _advance_streak(conn: aiosqlite.Connection, a: NewAnswer) -> Streak | 
 
 
 async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
-    """Record a member's answer exactly once, with its score totals and streak, atomically."""
+    """Record a member's answer exactly once, with its score totals and streak, atomically.
+
+    The totals are added by a trigger on the answer's INSERT (migration 003).
+    """
     keys = period_keys(a.answered_at, a.timezone)
     stamp = a.answered_at.timestamp()
-    quiz_credit = a.board == "quiz" and a.points > 0
+    periods = [keys.week, keys.month, ALL_TIME]
 
     async def tx(conn: aiosqlite.Connection) -> AnswerOutcome:
+        fresh: set[str] = set()
+        credits = [a.points] * 3
+        if a.board == "quiz" and a.points > 0:
+            fresh = await _credit_quiz(conn, a, periods)
+            credits = [a.points if p in fresh else 0 for p in periods]
         cursor = await conn.execute(
             "INSERT INTO answers (guild_id, user_id, board, post_id, quiz_question_id, "
             "question_id, topic, choice, response, correct, points, week_key, month_key, "
-            "answered_at, week_points, month_points, all_points) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
+            "week_points, month_points, all_points, answered_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 a.guild_id,
                 a.user_id,
@@ -136,11 +141,17 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
                 a.points,
                 keys.week,
                 keys.month,
+                *credits,
                 stamp,
-                *((0, 0, 0) if quiz_credit else (a.points,) * 3),
             ),
         )
-        if cursor.rowcount != 1:
+        if cursor.rowcount != 1:  # answered before: give back the credit taken above
+            if fresh:
+                await conn.executemany(
+                    "DELETE FROM quiz_credit WHERE guild_id = ? AND user_id = ? AND period = ? "
+                    "AND question_id = ?",
+                    [(a.guild_id, a.user_id, p, a.question_id) for p in fresh],
+                )
             rows = await conn.execute_fetchall(
                 "SELECT * FROM answers WHERE user_id = ? AND (post_id = ? OR quiz_question_id = ?)",
                 (a.user_id, a.post_id, a.quiz_question_id),
@@ -148,26 +159,6 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
             return AnswerOutcome(False, _record(list(rows)[0]), 0, None)
         answer_id = cursor.lastrowid
         assert answer_id is not None
-        periods = [keys.week, keys.month, ALL_TIME]
-        credits = [a.points] * 3
-        if quiz_credit:
-            fresh = await _credit_quiz(conn, a, periods)
-            credits = [a.points if f else 0 for f in fresh]
-            await conn.execute(
-                "UPDATE answers SET week_points = ?, month_points = ?, all_points = ? WHERE id = ?",
-                (*credits, answer_id),
-            )
-        await conn.executemany(
-            "INSERT INTO scores (guild_id, board, period, user_id, points, answered, correct) "
-            "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id, board, period, user_id) "
-            "DO UPDATE SET points = points + excluded.points, answered = answered + 1, "
-            "correct = correct + excluded.correct",
-            [
-                (a.guild_id, board, period, a.user_id, credit, int(a.correct))
-                for board in (a.board, "all")
-                for period, credit in zip(periods, credits, strict=True)
-            ],
-        )
         streak = await _advance_streak(conn, a) if a.board == "qotd" else None
         record = AnswerRecord(
             answer_id, a.user_id, a.choice, a.response, a.correct, a.points, stamp
