@@ -22,8 +22,16 @@ def main() -> None:
     print(f"machine: {machine()}")
     reports = []
     scenarios = [
-        ("answers", "1. Answer burst", lambda r: answers.run(r, (200,) if args.quick else answers.SIZES)),
-        ("fanout", "2 and 4. Fan-out, start-up and memory", lambda r: fanout.run(r, (100, 300) if args.quick else fanout.SIZES)),
+        (
+            "answers",
+            "1. Answer burst",
+            lambda r: answers.run(r, (200,) if args.quick else answers.SIZES),
+        ),
+        (
+            "fanout",
+            "2 and 4. Fan-out, start-up and memory",
+            lambda r: fanout.run(r, (100, 300) if args.quick else fanout.SIZES),
+        ),
         ("leaderboard", "3. Leaderboard at scale", lambda r: leaderboard.run(r)),
         ("banks", "5. Bank loading", lambda r: banks.run(r, 1000 if args.quick else banks.COUNT)),
         ("storage", "Storage: group commit", lambda r: r.results.extend(storage.run_report())),
@@ -52,7 +60,12 @@ def markdown(reports: list[Report], elapsed: float) -> str:
         "",
     ]
     for report in reports:
-        lines += [f"## {report.title}", "", "| figure | value | target | verdict |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"## {report.title}",
+            "",
+            "| figure | value | target | verdict |",
+            "| --- | --- | --- | --- |",
+        ]
         for r in report.results:
             verdict = "" if r.ok is None else ("ok" if r.ok else "**missed**")
             lines.append(f"| {r.name} | {r.value} | {r.target} | {verdict} |")

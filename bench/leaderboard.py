@@ -35,6 +35,7 @@ TOPICS = ["Statistics", "Deep learning", "Prompting", "Evaluation", "Ethics"]
 
 def _fill(path: Path, guild_ids: list[int], big_members: list[int]) -> str:
     """Write answers (their score totals follow by trigger); returns the current week's key."""
+
     async def migrate() -> None:
         async with await Database.open(path):
             pass
@@ -75,9 +76,23 @@ def _fill(path: Path, guild_ids: list[int], big_members: list[int]) -> str:
                     correct = rng.random() < 0.6
                     points = rng.choice((10, 15, 20)) if correct else 0
                     answers.append(
-                        (guild, user, "quiz", first_qq + pos, f"q{pos}", rng.choice(TOPICS), 0,
-                         int(correct), points, keys.week, keys.month, points, points, points,
-                         stamp - rng.random() * 3600)
+                        (
+                            guild,
+                            user,
+                            "quiz",
+                            first_qq + pos,
+                            f"q{pos}",
+                            rng.choice(TOPICS),
+                            0,
+                            int(correct),
+                            points,
+                            keys.week,
+                            keys.month,
+                            points,
+                            points,
+                            points,
+                            stamp - rng.random() * 3600,
+                        )
                     )
             if len(answers) > 200_000:
                 _flush(conn, answers)
@@ -97,7 +112,9 @@ def _flush(conn: sqlite3.Connection, answers: list[tuple[object, ...]]) -> None:
     answers.clear()
 
 
-async def _db_timings(path: Path, guild: int, week: str, members: list[int]) -> dict[str, list[float]]:
+async def _db_timings(
+    path: Path, guild: int, week: str, members: list[int]
+) -> dict[str, list[float]]:
     rng = random.Random(3)
     out: dict[str, list[float]] = defaultdict(list)
     async with await Database.open(path) as db:
@@ -153,8 +170,12 @@ def run(report: Report) -> None:
         week = _fill(folder / "bot.sqlite3", [big.id, *others], [m.id for m in members])
         with sqlite3.connect(folder / "bot.sqlite3") as conn:
             count = conn.execute("SELECT count(*) FROM answers").fetchone()[0]
-        report.note(f"filled {count:,} answers in {SERVERS} servers in {time.monotonic() - started:.0f} s")
-        timings = asyncio.run(_db_timings(folder / "bot.sqlite3", big.id, week, [m.id for m in members]))
+        report.note(
+            f"filled {count:,} answers in {SERVERS} servers in {time.monotonic() - started:.0f} s"
+        )
+        timings = asyncio.run(
+            _db_timings(folder / "bot.sqlite3", big.id, week, [m.id for m in members])
+        )
 
         async def e2e() -> dict[str, list[float]]:
             await emu.start()
@@ -165,13 +186,28 @@ def run(report: Report) -> None:
 
         end = asyncio.run(e2e())
     lb, st, naive = timings["leaderboard"], timings["stats"], timings["naive"]
-    report.add("leaderboard at the database p50 / p99", f"{median(lb) * 1000:.2f} / {percentile(lb, 99) * 1000:.2f} ms", "p99 < 10 ms", percentile(lb, 99) < 0.010)
-    report.add("stats at the database p50 / p99", f"{median(st) * 1000:.2f} / {percentile(st, 99) * 1000:.2f} ms", "p99 < 10 ms", percentile(st, 99) < 0.010)
+    report.add(
+        "leaderboard at the database p50 / p99",
+        f"{median(lb) * 1000:.2f} / {percentile(lb, 99) * 1000:.2f} ms",
+        "p99 < 10 ms",
+        percentile(lb, 99) < 0.010,
+    )
+    report.add(
+        "stats at the database p50 / p99",
+        f"{median(st) * 1000:.2f} / {percentile(st, 99) * 1000:.2f} ms",
+        "p99 < 10 ms",
+        percentile(st, 99) < 0.010,
+    )
     report.add("leaderboard computed over the answers p50", f"{median(naive) * 1000:.0f} ms")
     report.add("naive / maintained totals", f"{median(naive) / median(lb):,.0f} x")
     for name in ("leaderboard", "stats"):
         values = end[name]
-        report.add(f"/{name} end to end p50 / p99", f"{median(values) * 1000:.0f} / {percentile(values, 99) * 1000:.0f} ms", "p99 < 50 ms", percentile(values, 99) < 0.050)
+        report.add(
+            f"/{name} end to end p50 / p99",
+            f"{median(values) * 1000:.0f} / {percentile(values, 99) * 1000:.0f} ms",
+            "p99 < 50 ms",
+            percentile(values, 99) < 0.050,
+        )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -105,15 +105,55 @@ def permission_names(names: list[str]) -> str:
 ACK_BUDGET = 2.0  # seconds of Discord's 3 we let work take before answering "thinking..."
 
 
+TOO_LATE = 2.8  # seconds: an interaction this old cannot be acknowledged in time any more
+
+
+class Expired(Exception):
+    """The interaction expired before the bot got to it; nobody is waiting for an answer."""
+
+
+def interaction_age(interaction: discord.Interaction) -> float:
+    return (discord.utils.utcnow() - interaction.created_at).total_seconds()
+
+
+class Pressure:
+    """Bounds how many interactions do their full work at once.
+
+    Under a burst (every slot taken), a new interaction is acknowledged at once ("thinking..."),
+    which costs little, and does its work when a slot frees: acknowledgements keep up with the
+    burst instead of queueing behind the work of earlier clicks.
+    """
+
+    def __init__(self, slots: int) -> None:
+        self._slots = asyncio.Semaphore(slots)
+
+    async def run(
+        self,
+        interaction: discord.Interaction,
+        work: Callable[[], Awaitable[T]],
+        *,
+        ephemeral: bool = True,
+    ) -> T:
+        if interaction_age(interaction) > TOO_LATE:
+            # Discord has already shown this member a failure: answering would only be refused,
+            # and the time is better spent on the clicks that can still be answered.
+            raise Expired()
+        if self._slots.locked() and not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        async with self._slots:
+            return await before_deadline(interaction, work(), ephemeral=ephemeral)
+
+
 async def before_deadline(
     interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = True
 ) -> T:
     """Await ``work``; if it is not done while enough of Discord's 3 s remain, acknowledge the
     interaction first ("thinking...") so it never fails, then finish. In the common case the
     caller answers with one request instead of two."""
+    if interaction.response.is_done():
+        return await work
     task = asyncio.ensure_future(work)
-    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-    budget = ACK_BUDGET - age
+    budget = ACK_BUDGET - interaction_age(interaction)
     if budget > 0:
         done, _ = await asyncio.wait({task}, timeout=budget)
         if done:
@@ -148,6 +188,9 @@ def explain(error: Exception) -> str | None:
 
 async def report_error(interaction: discord.Interaction, error: Exception) -> None:
     """Tell the member what went wrong in one sentence; log bugs with their traceback."""
+    if isinstance(error, Expired):
+        log.debug("skipped %s: it expired before it could be answered", _describe(interaction))
+        return
     message = explain(error)
     if message is None:
         log.error("error in %s", _describe(interaction), exc_info=error)

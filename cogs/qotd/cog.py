@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.autocomplete import bank_choices
-from bot.client import StudyBot, UserError, before_deadline, permission_names, reply
+from bot.client import Pressure, StudyBot, UserError, permission_names, reply
 from bot.db import qotd as store
 from bot.db.answers import NewAnswer, get_streak, record_answer
 from bot.permissions import FEATURE_PERMISSIONS
@@ -35,6 +35,7 @@ from cogs.qotd.posting import Poster
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30
+ANSWER_SLOTS = 16  # answers worked on at once; more clicks are acknowledged first, then served
 COUNT_REFRESH_SECONDS = 5
 NEEDED = FEATURE_PERMISSIONS["qotd"]
 NEEDED_FOR_THREADS = FEATURE_PERMISSIONS["qotd threads"]
@@ -53,6 +54,7 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
         self.banks = bot.services.banks
         self.clock = bot.services.clock
         self.poster = Poster(bot)
+        self.pressure = Pressure(ANSWER_SLOTS)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._jobs: set[asyncio.Task[object]] = set()
         super().__init__()
@@ -337,7 +339,9 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
     ) -> None:
         """A member clicked an answer button: record once, reply privately, within Discord's 3 s
         (acknowledging first only when the work runs late)."""
-        embeds = await before_deadline(interaction, self._record(interaction, post_id, choice))
+        embeds = await self.pressure.run(
+            interaction, lambda: self._record(interaction, post_id, choice)
+        )
         await reply(interaction, embeds=embeds)
 
     async def _record(

@@ -330,3 +330,26 @@ async def test_many_channels_due_at_once_are_paced_and_clicks_still_answered(
     assert len(sent) == 61
     assert [r for r in emu.rate_limited if "global" in r] == []  # paced under 50/s
     assert asyncio.get_running_loop().time() - started < 5
+
+
+async def test_a_500_while_posting_is_retried_without_a_duplicate(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    await setup_qotd(harness, admin)
+    emu.fail_next("POST", rf"/channels/{harness.channel.id}/messages$", 500)
+    await harness.tick(NINE)
+    assert len(posts(harness)) == 1
+    statuses = [
+        r.status for r in emu.requests if r.path.endswith("/messages") and r.method == "POST"
+    ]
+    assert statuses == [500, 200]
+
+
+async def test_setup_warns_about_missing_permissions(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    await emu.set_bot_permissions(harness.channel, deny=(1 << 14) | (1 << 35))
+    reply = await setup_qotd(harness, admin, thread=True)
+    text = reply.text()
+    assert "⚠️ I am missing permissions" in text
+    assert "Embed Links" in text and "Create Public Threads" in text
