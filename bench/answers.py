@@ -136,7 +136,7 @@ def run(report: Report, sizes: tuple[int, ...] = SIZES) -> None:
         report.add(
             f"{n} clicks: private replies delivered",
             f"{replied}",
-            f"one per acknowledged click",
+            "one per acknowledged click",
             replied == acked,
         )
         report.add(
