@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -304,7 +305,12 @@ class StudyBot(commands.Bot):
         log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
         if not self._was_ready:
             self._was_ready = True
-            self.loop_watch.reset()
+            # The banks and the server caches built at start-up live as long as the process:
+            # moved out of the collector's reach, they no longer make each full collection
+            # (which walks every object and blocks the event loop) longer.
+            gc.collect()
+            gc.freeze()
+            self.loop_watch.reset()  # after this one-off collection: it is part of start-up
         if self.services.settings.health_file is not None:
             await asyncio.to_thread(
                 write_heartbeat, self.services.settings.health_file, self.latency

@@ -21,6 +21,7 @@ class LoopWatch:
     def __init__(self, tick: float = TICK) -> None:
         self.tick = tick
         self.max_lag = 0.0
+        self._since = 0.0
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -30,6 +31,7 @@ class LoopWatch:
     def reset(self) -> None:
         """Forget the stalls so far (start-up is measured apart, as the time to ready)."""
         self.max_lag = 0.0
+        self._since = time.perf_counter()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -44,6 +46,8 @@ class LoopWatch:
             before = time.perf_counter()
             await asyncio.sleep(self.tick)
             lag = time.perf_counter() - before - self.tick
+            if before < self._since:
+                continue  # this wait began before a reset
             if lag > self.max_lag:
                 self.max_lag = lag
             if lag > WARN_AFTER:
