@@ -34,7 +34,7 @@ TOPICS = ["Statistics", "Deep learning", "Prompting", "Evaluation", "Ethics"]
 
 
 def _fill(path: Path, guild_ids: list[int], big_members: list[int]) -> str:
-    """Write answers (their score totals follow by trigger); returns the current week's key."""
+    """Write answers and their score totals; returns the current week's key."""
 
     async def migrate() -> None:
         async with await Database.open(path):
@@ -47,7 +47,13 @@ def _fill(path: Path, guild_ids: list[int], big_members: list[int]) -> str:
     stamp = now.timestamp()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous = OFF")
+    # Building the fixture: the score triggers are set aside and the totals written in bulk,
+    # then the triggers are put back exactly as the migrations made them.
+    triggers = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'")]
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
     answers: list[tuple[object, ...]] = []
+    totals: dict[tuple[int, str, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     qq_id = 0
     small = (ANSWERS - len(big_members) * PER_MEMBER) // (len(guild_ids) - 1)
     with conn:
@@ -94,9 +100,26 @@ def _fill(path: Path, guild_ids: list[int], big_members: list[int]) -> str:
                             stamp - rng.random() * 3600,
                         )
                     )
+                    for board in ("quiz", "all"):
+                        for period in (keys.week, keys.month, "all"):
+                            t = totals[(guild, board, period, user)]
+                            t[0] += points
+                            t[1] += 1
+                            t[2] += int(correct)
             if len(answers) > 200_000:
                 _flush(conn, answers)
-        _flush(conn, answers)  # the bot's triggers keep the score totals, as in production
+        _flush(conn, answers)
+        conn.executemany(
+            "INSERT INTO scores (guild_id, board, period, user_id, points, answered, correct) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(*k, *v) for k, v in totals.items()],
+        )
+        conn.execute(
+            "INSERT INTO score_counts SELECT guild_id, board, period, points, count(*) "
+            "FROM scores GROUP BY guild_id, board, period, points"
+        )
+        for sql in triggers:
+            conn.execute(sql)
     conn.execute("ANALYZE")
     conn.close()
     return keys.week
