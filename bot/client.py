@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -209,6 +209,25 @@ def _describe(interaction: discord.Interaction) -> str:
     command = interaction.command.qualified_name if interaction.command else None
     data: dict[str, object] = dict(interaction.data or {})
     return f"/{command}" if command else f"component {data.get('custom_id', '?')}"
+
+
+CogT = TypeVar("CogT", bound=commands.Cog)
+
+
+async def with_cog(
+    interaction: discord.Interaction[Any],
+    cog_type: type[CogT],
+    work: Callable[[CogT], Awaitable[None]],
+) -> None:
+    """Run a button's work on its feature's cog; every failure becomes the member's
+    one-sentence reply (bugs are logged), so a click never ends in "interaction failed"."""
+    cog = interaction.client.get_cog(cog_type.__cog_name__)
+    try:
+        if not isinstance(cog, cog_type):
+            raise UserError(SHUTTING_DOWN)  # a cog is missing only while the bot stops
+        await work(cog)
+    except Exception as exc:
+        await report_error(interaction, exc)
 
 
 class StudyTree(app_commands.CommandTree["StudyBot"]):

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bank.text import shorten
-from bot.client import SHUTTING_DOWN, StudyBot, UserError, reply, report_error
+from bot.client import StudyBot, reply, with_cog
 from bot.db.answers import (
     count_ranked,
     get_streak,
@@ -62,14 +62,11 @@ class PageButton(
         return cls(board, cast(Period, match["period"]), int(match["page"]), match["dir"])
 
     async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
-        cog = interaction.client.get_cog(Leaderboard.__cog_name__)
-        try:
-            if not isinstance(cog, Leaderboard):
-                raise UserError(SHUTTING_DOWN)  # only while the bot stops
+        async def page(cog: Leaderboard) -> None:
             embed, view = await cog.render(interaction, self.board, self.period, self.page)
             await interaction.response.edit_message(embed=embed, view=view)
-        except Exception as exc:
-            await report_error(interaction, exc)
+
+        await with_cog(interaction, Leaderboard, page)
 
 
 class Leaderboard(commands.Cog):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.bank.choices import MultipleChoice
-from bot.client import SHUTTING_DOWN, UserError, report_error
+from bot.client import with_cog
 from bot.render import LETTERS
 
 if TYPE_CHECKING:
@@ -55,13 +55,9 @@ class AnswerButton(
     async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
         from cogs.qotd.cog import Qotd
 
-        cog = interaction.client.get_cog(Qotd.__cog_name__)
-        try:
-            if not isinstance(cog, Qotd):
-                raise UserError(SHUTTING_DOWN)  # only while the bot stops
-            await cog.answer(interaction, self.post_id, self.choice)
-        except Exception as exc:
-            await report_error(interaction, exc)
+        await with_cog(
+            interaction, Qotd, lambda cog: cog.answer(interaction, self.post_id, self.choice)
+        )
 
 
 def answer_view(post_id: int, mc: MultipleChoice, *, revealed: bool = False) -> discord.ui.View:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.bank.choices import MultipleChoice
-from bot.client import SHUTTING_DOWN, UserError, report_error
+from bot.client import with_cog
 from bot.render import LETTERS
 
 if TYPE_CHECKING:
@@ -23,13 +23,7 @@ async def _run(
 ) -> None:
     from cogs.quiz.cog import Quiz
 
-    cog = interaction.client.get_cog(Quiz.__cog_name__)
-    try:
-        if not isinstance(cog, Quiz):
-            raise UserError(SHUTTING_DOWN)  # only while the bot stops
-        await work(cog)
-    except Exception as exc:
-        await report_error(interaction, exc)
+    await with_cog(interaction, Quiz, work)
 
 
 class AnswerButton(
