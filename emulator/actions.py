@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from emulator.state import Channel, Guild, Member, Message, Role, Snowflakes, User, iter_components
+from emulator.state import Channel, Guild, Member, Message, Role, Snowflakes, iter_components
 
 if TYPE_CHECKING:
     from emulator.gateway import Gateway
@@ -296,8 +296,3 @@ class MemberActions:
 
 
 ALL_VIEW = (1 << 10) | (1 << 11)
-
-
-def display_name(user: User | Member) -> str:
-    u = user.user if isinstance(user, Member) else user
-    return u.global_name or u.username

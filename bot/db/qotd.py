@@ -148,13 +148,6 @@ async def due_schedules(db: Database, now: int, limit: int = 1000) -> list[Sched
     return [_schedule(r) for r in rows]
 
 
-async def next_due_instant(db: Database) -> int | None:
-    value = await db.scalar(
-        "SELECT min(next_due) FROM schedules WHERE paused = 0 AND error IS NULL"
-    )
-    return int(value) if value is not None else None
-
-
 async def set_paused(
     db: Database, guild_id: int, channel_id: int, paused: bool, next_due: int | None = None
 ) -> bool:
@@ -319,14 +312,6 @@ async def post_on(db: Database, schedule_id: int, local_date: str) -> Post | Non
     return _post(row) if row else None
 
 
-async def latest_post(db: Database, schedule_id: int) -> Post | None:
-    row = await db.fetchone(
-        "SELECT * FROM posts WHERE schedule_id = ? ORDER BY local_date DESC LIMIT 1",
-        (schedule_id,),
-    )
-    return _post(row) if row else None
-
-
 async def posts_to_reveal(db: Database, now: int, limit: int = 500) -> list[Post]:
     rows = await db.fetchall(
         "SELECT * FROM posts WHERE state = 'posted' AND reveal_at <= ? ORDER BY reveal_at LIMIT ?",
@@ -338,8 +323,3 @@ async def posts_to_reveal(db: Database, now: int, limit: int = 500) -> list[Post
 async def unconfirmed_posts(db: Database) -> list[Post]:
     rows = await db.fetchall("SELECT * FROM posts WHERE state = 'claimed' ORDER BY claimed_at")
     return [_post(r) for r in rows]
-
-
-async def next_reveal_instant(db: Database) -> int | None:
-    value = await db.scalar("SELECT min(reveal_at) FROM posts WHERE state = 'posted'")
-    return int(value) if value is not None else None
