@@ -26,6 +26,7 @@ from bot.db import Database, DatabaseClosed
 from bot.db.guilds import GuildZones
 from bot.db.state import get_state, set_state
 from bot.loopwatch import LoopWatch
+from bot.ratelimit import throttle_bucket_sweep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -263,6 +264,7 @@ class StudyBot(commands.Bot):
             # open one new TCP connection per in-flight request, which costs more than waiting.
             connector=aiohttp.TCPConnector(limit=HTTP_CONNECTIONS),
         )
+        throttle_bucket_sweep(self.http)
         self.services = services
         self.extensions_to_load = extensions
         self.reidentify_delay = reidentify_delay

@@ -257,15 +257,16 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
             if s.notice:
                 lines.append(f"Note: {s.notice}")
             embed.add_field(
-                name=f"#{self._channel_name(s.channel_id)}",
+                name=f"#{self._channel_name(interaction.guild, s.channel_id)}",
                 value="\n".join(lines)[:1024],
                 inline=False,
             )
         await reply(interaction, embed=embed)
 
-    def _channel_name(self, channel_id: int) -> str:
-        channel = self.bot.get_channel(channel_id)
-        return getattr(channel, "name", str(channel_id))
+    @staticmethod
+    def _channel_name(guild: discord.Guild | None, channel_id: int) -> str:
+        channel = guild.get_channel_or_thread(channel_id) if guild else None
+        return channel.name if channel else str(channel_id)
 
     @app_commands.command(name="post-now", description="Post today's question now")
     @app_commands.describe(channel="The channel (default: this one)")

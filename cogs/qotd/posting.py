@@ -212,7 +212,7 @@ class Poster:
             return
         self.in_flight.add(post.id)
         try:
-            channel = await self._channel(post.channel_id)
+            channel = await self._channel(post.guild_id, post.channel_id)
             view = PostView(
                 question, mc, date.fromisoformat(post.local_date), _instant(post.reveal_at), 0
             )
@@ -256,8 +256,11 @@ class Poster:
         finally:
             self.in_flight.discard(post.id)
 
-    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
-        channel = self.bot.get_channel(channel_id)
+    async def _channel(self, guild_id: int, channel_id: int) -> discord.abc.Messageable:
+        # Through the guild: the client's get_channel searches every guild in turn, which costs
+        # milliseconds per call with thousands of servers.
+        guild = self.bot.get_guild(guild_id)
+        channel: object = guild.get_channel_or_thread(channel_id) if guild else None
         if channel is None:
             try:
                 channel = await self.bot.fetch_channel(channel_id)
@@ -318,7 +321,7 @@ class Poster:
     async def _find_sent(self, post: store.Post) -> int | None:
         prefix = f"qotd:{post.id}:"
         try:
-            channel = await self._channel(post.channel_id)
+            channel = await self._channel(post.guild_id, post.channel_id)
             async for message in channel.history(limit=25):
                 for row in message.components:
                     for item in getattr(row, "children", []):
@@ -349,7 +352,7 @@ class Poster:
         answers = await post_answers(self.db, post.id)
         right = [a for a in answers if a.correct]
         day = date.fromisoformat(post.local_date)
-        channel = await self._channel(post.channel_id)
+        channel = await self._channel(post.guild_id, post.channel_id)
         message = channel.get_partial_message(post.message_id)  # type: ignore[attr-defined]
         view = PostView(question, mc, day, _instant(post.reveal_at), len(answers), revealed=True)
         await self.limiter.acquire()

@@ -1,0 +1,52 @@
+"""The bot's pacing of its own requests, and the bound on discord.py's bucket sweeps."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+
+from bot.ratelimit import RateLimiter, throttle_bucket_sweep
+
+
+async def test_discord_bucket_sweep_runs_at_most_once_per_interval() -> None:
+    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    sweeps = 0
+    original = http._try_clear_expired_ratelimits
+
+    def counted() -> None:
+        nonlocal sweeps
+        sweeps += 1
+        original()
+
+    http._try_clear_expired_ratelimits = counted  # type: ignore[method-assign]
+    now = [1000.0]
+    throttle_bucket_sweep(http, every=60, clock=lambda: now[0])
+
+    for n in range(2000):  # a new bucket per channel, as when posting to 2,000 servers
+        http.get_ratelimit(f"POST /channels/{{channel_id}}/messages:{n}")
+    assert sweeps == 1
+    assert len(http._buckets) == 2000  # none idle yet: nothing lost
+
+    now[0] += 60
+    http.get_ratelimit("POST /channels/{channel_id}/messages:new")
+    assert sweeps == 2
+
+
+async def test_discord_still_sweeps_idle_buckets() -> None:
+    loop = asyncio.get_running_loop()
+    http = discord.http.HTTPClient(loop)
+    throttle_bucket_sweep(http, every=0)
+    for n in range(300):
+        http.get_ratelimit(f"route:{n}")
+    for bucket in http._buckets.values():
+        bucket._last_request = loop.time() - 301  # five minutes without a request
+    http.get_ratelimit("route:fresh")
+    assert list(http._buckets) == ["route:fresh"]
+
+
+async def test_rate_limiter_allows_the_burst_then_paces() -> None:
+    limiter = RateLimiter(rate=1000.0, burst=3)
+    for _ in range(3):
+        await asyncio.wait_for(limiter.acquire(), 0.05)
+    assert limiter._tokens < 1
