@@ -62,6 +62,6 @@ def draw(
     rng = random.Random(seed)  # noqa: S311 - variety, not security
     recency = {qid: rank for rank, qid in enumerate(recently_seen)}
     fresh = [q for q in candidates if q.id not in recency]
-    rng.shuffle(fresh)
+    fresh = rng.sample(fresh, min(count, len(fresh)))  # not a shuffle of a 10,000-question bank
     seen = sorted((q for q in candidates if q.id in recency), key=lambda q: -recency[q.id])
     return (fresh + seen)[:count]

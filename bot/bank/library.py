@@ -17,7 +17,9 @@ class BankLibrary:
     def __init__(self, banks: dict[str, Bank], results: list[LoadResult] | None = None) -> None:
         self.banks = banks
         self.results = results or []
-        self._makers = {key: ChoiceMaker(bank) for key, bank in banks.items()}
+        # Prepared now, at start-up: summarising a bank of 10,000 answers takes a second or two,
+        # which must not fall on the event loop when the first member clicks.
+        self._makers = {key: ChoiceMaker(bank).prepare() for key, bank in banks.items()}
         self._cache: OrderedDict[tuple[str, str, int], MultipleChoice | None] = OrderedDict()
 
     @classmethod
@@ -52,6 +54,11 @@ class BankLibrary:
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return result
+
+    def askable(self, bank_key: str, question: Question) -> bool:
+        """Whether ``question`` can be asked with buttons (explicit or derived options)."""
+        maker = self._makers.get(bank_key)
+        return maker is not None and maker.askable(question)
 
     def __len__(self) -> int:
         return len(self.banks)

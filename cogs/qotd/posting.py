@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections import OrderedDict
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from bot.db import qotd as store
 from bot.db.answers import count_post_answers, post_answers
 from bot.ratelimit import RateLimiter
 from bot.render import PostView, qotd_embed, reveal_embeds
+from bot.rotation import rotation
 from bot.schedule import local_date_of, next_due, reveal_instant
 from cogs.qotd.buttons import answer_view
 
@@ -65,6 +65,7 @@ class Poster:
         self._flush_lock = asyncio.Lock()
         self.stopping = False  # set at shutdown: finish the post in hand, start no other
         self._posts: OrderedDict[int, store.Post] = OrderedDict()
+        self._orders: dict[str, list[Question]] = {}  # each bank's questions by id
 
     async def post(self, post_id: int) -> store.Post | None:
         """A confirmed post, from memory when it was read recently: every click reads it, and
@@ -122,14 +123,14 @@ class Poster:
         The order of each cycle is a fixed shuffle of the bank, so it is the same after a restart.
         Questions that cannot be asked with buttons are passed over.
         """
-        order = sorted(bank.questions, key=lambda q: q.id)
+        order = self._orders.get(bank.key)
+        if order is None:
+            order = self._orders[bank.key] = sorted(bank.questions, key=lambda q: q.id)
         for attempt in (cycle, cycle + 1):
-            shuffled = list(order)
-            random.Random(f"{schedule_id}:{attempt}").shuffle(shuffled)  # noqa: S311
-            for question in shuffled:
+            for question in rotation(order, f"{schedule_id}:{attempt}"):
                 if attempt == cycle and question.id in used:
                     continue
-                if self.banks.choices(bank.key, question, 0) is not None:
+                if self.banks.askable(bank.key, question):
                     return question, attempt
         return None
 

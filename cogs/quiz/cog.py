@@ -141,7 +141,7 @@ class Quiz(commands.Cog):
         def playable(q: Question) -> bool:
             if typed:
                 return bool(q.aliases)
-            return self.banks.choices(chosen.key, q, 0) is not None
+            return self.banks.askable(chosen.key, q)
 
         level = Difficulty(difficulty) if difficulty else None
         pool = eligible(chosen.questions, topic=topic, difficulty=level, playable=playable)

@@ -6,12 +6,22 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from bench.data import yaml_bank
 from bot.bank import Bank, LoadResult, load_bank
-from bot.bank.choices import MASK, MAX_OPTION_CHARS, MAX_OPTIONS, ChoiceMaker, key_term
+from bot.bank.choices import (
+    MASK,
+    MAX_OPTION_CHARS,
+    MAX_OPTIONS,
+    ChoiceMaker,
+    Summary,
+    key_term,
+)
 from bot.bank.loader import BUNDLED_BANKS
+from bot.bank.model import Question
 from bot.bank.text import content_key
 
 SEED = BUNDLED_BANKS / "generative-ai-interview-questions.md"
@@ -121,3 +131,53 @@ def test_cli_quiz_json() -> None:
     for q in doc["questions"]:
         assert len(q["options"]) == 4
         assert q["correct_option"] in range(4)
+
+
+def test_large_bank_options_rank_as_well_as_the_whole_bank(tmp_path: Path) -> None:
+    # Beyond a few dozen answers only the nearest of each kind are ranked; the options chosen
+    # must score exactly as well as a ranking of the whole bank would (ties may pick others).
+    result = load_bank(yaml_bank(tmp_path / "big.yaml", 3000))
+    assert result.bank is not None
+    bank = result.bank
+    maker = ChoiceMaker(bank).prepare()
+    pool = maker._candidate_pool()
+
+    def scores(question: Question, picked: list[Summary]) -> list[float]:
+        right = maker._summary(question)
+        by_text = {s.text: (q, s) for q, s in pool.summaries}
+        out = []
+        for summary in picked:
+            other, cand = by_text[summary.text]
+            ratio = min(len(cand.text), len(right.text)) / max(len(cand.text), len(right.text))
+            out.append(
+                3.0 * (cand.topic == right.topic)
+                + 2.0 * (cand.shape == right.shape)
+                + 1.0 * (other.difficulty == question.difficulty)
+                + round(ratio, 9)
+            )
+        return sorted(out)
+
+    for question in bank.questions[::97]:
+        right = maker._summary(question)
+        nearest = maker._nearest(pool, right)
+        assert len(nearest) < len(pool.summaries) // 4
+        windowed = maker._pick(question, right, nearest, seed=5)
+        whole = maker._pick(question, right, pool.summaries, seed=5)
+        assert len(windowed) == MAX_OPTIONS - 1
+        assert scores(question, windowed) == scores(question, whole)
+        mc = maker.choices(question, 5)
+        assert mc is not None and len(set(mc.options)) == MAX_OPTIONS
+        assert maker.askable(question)
+
+
+def test_askable_agrees_with_choices(seed: Bank, load: Load) -> None:
+    near = load(
+        "near.md",
+        "Q: What is a GPU?\nA: A processor for parallel work.\n\n"
+        "Q: What is a graphics card?\nA: A processor for parallel work!\n",
+    ).bank
+    assert near is not None
+    for bank in (seed, near):
+        maker = ChoiceMaker(bank)
+        for q in bank.questions:
+            assert maker.askable(q) == (maker.choices(q, 0) is not None), q.prompt
