@@ -1,4 +1,5 @@
-"""Storage: one SQLite file through one aiosqlite connection. Every SQL statement lives here."""
+"""Storage: one SQLite file, read through aiosqlite, written by one writer thread. Every SQL
+statement lives here."""
 
 from bot.db.database import Database, DatabaseClosed, DatabaseError, DatabaseTooNew
 

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import aiosqlite
-
 from bot.db.database import Database
 from bot.periods import ALL_TIME, Period, period_keys
 from bot.streaks import Streak, advance
@@ -72,33 +70,33 @@ def _record(row: sqlite3.Row) -> AnswerRecord:
     )
 
 
-async def _credit_quiz(conn: aiosqlite.Connection, a: NewAnswer, periods: list[str]) -> set[str]:
+def _credit_quiz(conn: sqlite3.Connection, a: NewAnswer, periods: list[str]) -> set[str]:
     """A quiz question scores for a member at most once per leaderboard period: the periods
     where it has not scored yet (and now has)."""
-    rows = await conn.execute_fetchall(
+    rows = conn.execute(
         "INSERT OR IGNORE INTO quiz_credit (guild_id, user_id, period, question_id) "
         "VALUES (?1, ?2, ?3, ?6), (?1, ?2, ?4, ?6), (?1, ?2, ?5, ?6) RETURNING period",
         (a.guild_id, a.user_id, *periods, a.question_id),
-    )
+    ).fetchall()
     return {r[0] for r in rows}
 
 
-async def _advance_streak(conn: aiosqlite.Connection, a: NewAnswer) -> Streak | None:
+def _advance_streak(conn: sqlite3.Connection, a: NewAnswer) -> Streak | None:
     if a.local_date is None:
         return None
     rows = list(
-        await conn.execute_fetchall(
+        conn.execute(
             "SELECT current, best, last_date, EXISTS (SELECT 1 FROM posts p "
             "WHERE p.guild_id = s.guild_id AND p.local_date > s.last_date "
             "AND p.local_date < ? AND p.state IN ('posted', 'revealed')) AS missed "
             "FROM streaks s WHERE guild_id = ? AND user_id = ?",
             (a.local_date, a.guild_id, a.user_id),
-        )
+        ).fetchall()
     )
     previous = Streak(*rows[0][:3]) if rows else None
     streak = advance(previous, a.local_date, bool(rows and rows[0]["missed"]))
     if streak != previous:
-        await conn.execute(
+        conn.execute(
             "INSERT INTO streaks (guild_id, user_id, current, best, last_date) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
             "current = excluded.current, best = excluded.best, last_date = excluded.last_date",
@@ -116,13 +114,13 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
     stamp = a.answered_at.timestamp()
     periods = [keys.week, keys.month, ALL_TIME]
 
-    async def tx(conn: aiosqlite.Connection) -> AnswerOutcome:
+    def tx(conn: sqlite3.Connection) -> AnswerOutcome:
         fresh: set[str] = set()
         credits = [a.points] * 3
         if a.board == "quiz" and a.points > 0:
-            fresh = await _credit_quiz(conn, a, periods)
+            fresh = _credit_quiz(conn, a, periods)
             credits = [a.points if p in fresh else 0 for p in periods]
-        cursor = await conn.execute(
+        cursor = conn.execute(
             "INSERT INTO answers (guild_id, user_id, board, post_id, quiz_question_id, "
             "question_id, topic, choice, response, correct, points, week_key, month_key, "
             "week_points, month_points, all_points, answered_at) "
@@ -147,19 +145,19 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
         )
         if cursor.rowcount != 1:  # answered before: give back the credit taken above
             if fresh:
-                await conn.executemany(
+                conn.executemany(
                     "DELETE FROM quiz_credit WHERE guild_id = ? AND user_id = ? AND period = ? "
                     "AND question_id = ?",
                     [(a.guild_id, a.user_id, p, a.question_id) for p in fresh],
                 )
-            rows = await conn.execute_fetchall(
+            rows = conn.execute(
                 "SELECT * FROM answers WHERE user_id = ? AND (post_id = ? OR quiz_question_id = ?)",
                 (a.user_id, a.post_id, a.quiz_question_id),
-            )
+            ).fetchall()
             return AnswerOutcome(False, _record(list(rows)[0]), 0, None)
         answer_id = cursor.lastrowid
         assert answer_id is not None
-        streak = await _advance_streak(conn, a) if a.board == "qotd" else None
+        streak = _advance_streak(conn, a) if a.board == "qotd" else None
         record = AnswerRecord(
             answer_id, a.user_id, a.choice, a.response, a.correct, a.points, stamp
         )
@@ -342,17 +340,17 @@ async def score_mismatches(db: Database) -> list[str]:
 async def forget_member(db: Database, guild_id: int, user_id: int) -> int:
     """Delete everything stored about a member in a server; returns the answers deleted."""
 
-    async def tx(conn: aiosqlite.Connection) -> int:
-        cursor = await conn.execute(
+    def tx(conn: sqlite3.Connection) -> int:
+        cursor = conn.execute(
             "DELETE FROM answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
         deleted = cursor.rowcount
         for table in ("scores", "streaks", "quiz_credit"):
-            await conn.execute(
+            conn.execute(
                 f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?",  # noqa: S608
                 (guild_id, user_id),
             )
-        await conn.execute(
+        conn.execute(
             "DELETE FROM quiz_sessions WHERE guild_id = ? AND user_id = ? AND mode = 'solo'",
             (guild_id, user_id),
         )

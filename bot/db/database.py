@@ -1,10 +1,15 @@
-"""The one SQLite connection of the bot, its migrations, and the single writer.
+"""The bot's SQLite database: its migrations, the reading connection and the single writer.
 
-Why one writer: an aiosqlite connection is one thread and one transaction state. Two coroutines
-that open transactions on it concurrently commit or roll back each other's work. So every write
-goes through a queue served by one task, which also commits many small writes in one transaction
+Why one writer: SQLite allows one write transaction at a time, and two coroutines that opened
+transactions on one connection would commit or roll back each other's work. So every write goes
+through a queue served by one task, which also commits many small writes in one transaction
 (group commit). A write's caller's ``await`` returns only once the transaction holding it is
 committed; a write that fails is undone alone (the batch is rolled back and replayed one by one).
+
+Why writes are plain functions run in the writer's own thread and connection: a batch is then
+one hop to that thread and back, however many statements its writes run, instead of one hop
+(and one wake-up of the event loop) per statement. Reads use the aiosqlite connection; in WAL
+mode they never wait for the writer and see every committed write.
 
 Why ``synchronous=FULL``: in WAL mode NORMAL can lose the last commits on a power cut (never
 corrupting the file); FULL syncs the log on each commit. Group commit spreads that sync over every
@@ -16,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +32,7 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Write = Callable[[aiosqlite.Connection], Awaitable[Any]]
+Write = Callable[[sqlite3.Connection], Any]  # runs in the writer's thread, inside its transaction
 
 MAX_BATCH = 512
 BUSY_TIMEOUT_MS = 5000
@@ -88,12 +94,32 @@ async def _apply_migrations(conn: aiosqlite.Connection, version: int, upto: int 
             raise DatabaseError(f"migration {name} failed and was rolled back: {exc}") from exc
 
 
-class Database:
-    """Owns the connection. Use ``async with Database.open(path) as db``; always closed after."""
+def _connect_writer(path: Path) -> sqlite3.Connection:
+    """The writer's connection, opened (and only ever used) in the writer's thread."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in (
+        f"busy_timeout = {BUSY_TIMEOUT_MS}",
+        "synchronous = FULL",  # per connection: see the module's docstring
+        "foreign_keys = ON",
+    ):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, max_batch: int = MAX_BATCH) -> None:
+
+class Database:
+    """Owns the connections. Use ``async with Database.open(path) as db``; always closed after."""
+
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        path: Path,
+        writer: tuple[ThreadPoolExecutor, sqlite3.Connection],
+        max_batch: int = MAX_BATCH,
+    ) -> None:
         self.conn = conn
         self.path = path
+        self._thread, self._writer_conn = writer
         self.max_batch = max_batch  # 1 makes every write its own transaction (benchmarks)
         self._queue: asyncio.Queue[tuple[Write, asyncio.Future[Any]] | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
@@ -105,8 +131,9 @@ class Database:
         cls, path: Path | str, *, migrate_upto: int | None = None, max_batch: int = MAX_BATCH
     ) -> Database:
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if str(path) == ":memory:":
+            raise DatabaseError("the database must be a file: its writer has its own connection")
+        path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
@@ -119,7 +146,14 @@ class Database:
         except BaseException:
             await conn.close()
             raise
-        db = cls(conn, path, max_batch)
+        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
+        try:
+            writer = await asyncio.get_running_loop().run_in_executor(thread, _connect_writer, path)
+        except BaseException:
+            thread.shutdown()
+            await conn.close()
+            raise
+        db = cls(conn, path, (thread, writer), max_batch)
         db._writer = asyncio.create_task(db._write_loop(), name="db-writer")
         return db
 
@@ -137,6 +171,8 @@ class Database:
         if self._writer is not None:
             await self._queue.put(None)
             await self._writer
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._writer_conn.close)
+        self._thread.shutdown()
         await self.conn.close()
 
     # --- reads ----------------------------------------------------------------------------------
@@ -152,8 +188,9 @@ class Database:
         return row[0] if row is not None else None
 
     # --- writes ---------------------------------------------------------------------------------
-    async def write(self, fn: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        """Run ``fn`` in the writer's transaction; returns once that transaction is committed."""
+    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` in the writer's thread and transaction; returns once that transaction is
+        committed. ``fn`` is a plain function: it must not touch the event loop."""
         if self._closing:
             raise DatabaseClosed("the database is closing; the write was not made")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
@@ -162,20 +199,13 @@ class Database:
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One write statement; returns the number of rows it changed."""
-
-        async def run(conn: aiosqlite.Connection) -> int:
-            cursor = await conn.execute(sql, params)
-            return cursor.rowcount
-
-        return await self.write(run)
+        return await self.write(lambda conn: conn.execute(sql, params).rowcount)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async def run(conn: aiosqlite.Connection) -> None:
-            await conn.executemany(sql, rows)
-
-        await self.write(run)
+        await self.write(lambda conn: conn.executemany(sql, rows))
 
     async def _write_loop(self) -> None:
+        loop = asyncio.get_running_loop()
         stop = False
         while not stop:
             first = await self._queue.get()
@@ -188,36 +218,36 @@ class Database:
                     stop = True
                     break
                 batch.append(item)
-            await self._commit_batch(batch)
+            outcomes = await loop.run_in_executor(
+                self._thread, self._commit_batch, [fn for fn, _ in batch]
+            )
+            for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+                if future.done():
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
 
-    async def _commit_batch(self, batch: list[tuple[Write, asyncio.Future[Any]]]) -> None:
-        """Run the batch in one transaction. If any write fails, the transaction is rolled back
-        and each write is run again alone, so only the failing one fails; the common path pays
-        for no savepoints."""
-        conn = self.conn
-        results: list[Any] = []
+    def _commit_batch(self, writes: list[Write]) -> list[tuple[bool, Any]]:
+        """In the writer's thread: run the writes in one transaction; (ok, result or error)
+        for each. If any write fails, the transaction is rolled back and each write is run again
+        alone, so only the failing one fails; the common path pays for no savepoints."""
+        conn = self._writer_conn
         try:
-            await conn.execute("BEGIN IMMEDIATE")
-            for fn, _ in batch:
-                results.append(await fn(conn))
-            await conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            results = [fn(conn) for fn in writes]
+            conn.execute("COMMIT")
         except Exception as exc:
             if conn.in_transaction:
                 try:
-                    await conn.execute("ROLLBACK")
+                    conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     log.exception("database: rollback failed")
-            if len(batch) > 1:
-                for item in batch:
-                    await self._commit_batch([item])
-                return
+            if len(writes) > 1:
+                return [self._commit_batch([fn])[0] for fn in writes]
             if not isinstance(exc, sqlite3.Error | ValueError | LookupError):
                 log.exception("database: a write failed")
-            future = batch[0][1]
-            if not future.done():
-                future.set_exception(exc)
-            return
+            return [(False, exc)]
         self.batches += 1
-        for (_, future), result in zip(batch, results, strict=True):
-            if not future.done():
-                future.set_result(result)
+        return [(True, result) for result in results]

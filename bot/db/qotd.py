@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.db.database import Database
 
 
@@ -89,8 +87,8 @@ def _post(row: sqlite3.Row) -> Post:
 async def save_schedule(db: Database, spec: ScheduleSpec, next_due: int, now: int) -> Schedule:
     """Create the channel's schedule or update it; clears a previous error and pause."""
 
-    async def tx(conn: aiosqlite.Connection) -> Schedule:
-        rows = await conn.execute_fetchall(
+    def tx(conn: sqlite3.Connection) -> Schedule:
+        rows = conn.execute(
             "INSERT INTO schedules (guild_id, channel_id, local_time, timezone, days, role_id, "
             "bank, reveal_after_min, thread, next_due, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -114,7 +112,7 @@ async def save_schedule(db: Database, spec: ScheduleSpec, next_due: int, now: in
                 now,
                 now,
             ),
-        )
+        ).fetchall()
         return _schedule(list(rows)[0])
 
     return await db.write(tx)
@@ -222,9 +220,9 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
     Returns None when that date was already claimed: a post is never made twice.
     """
 
-    async def tx(conn: aiosqlite.Connection) -> Post | None:
+    def tx(conn: sqlite3.Connection) -> Post | None:
         rows = list(
-            await conn.execute_fetchall(
+            conn.execute(
                 "INSERT INTO posts (guild_id, channel_id, schedule_id, local_date, bank, "
                 "question_id, nonce, claimed_at, reveal_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT DO NOTHING RETURNING *",
@@ -239,15 +237,15 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
                     now,
                     claim.reveal_at,
                 ),
-            )
+            ).fetchall()
         )
-        await conn.execute(
+        conn.execute(
             "UPDATE schedules SET next_due = max(next_due, ?), cycle = ? WHERE id = ?",
             (claim.next_due, claim.cycle, claim.schedule_id),
         )
         if not rows:
             return None
-        await conn.execute(
+        conn.execute(
             "INSERT OR IGNORE INTO schedule_used (schedule_id, cycle, question_id) "
             "VALUES (?, ?, ?)",
             (claim.schedule_id, claim.cycle, claim.question_id),
@@ -274,16 +272,16 @@ async def set_post_thread(db: Database, post_id: int, thread_id: int) -> None:
 async def release_claim(db: Database, post_id: int) -> None:
     """Undo a claim whose message could not be sent, so the date can be posted later."""
 
-    async def tx(conn: aiosqlite.Connection) -> None:
+    def tx(conn: sqlite3.Connection) -> None:
         rows = list(
-            await conn.execute_fetchall(
+            conn.execute(
                 "DELETE FROM posts WHERE id = ? AND state = 'claimed' "
                 "RETURNING schedule_id, question_id",
                 (post_id,),
-            )
+            ).fetchall()
         )
         if rows and rows[0][0] is not None:
-            await conn.execute(
+            conn.execute(
                 "DELETE FROM schedule_used WHERE schedule_id = ? AND question_id = ?",
                 (rows[0][0], rows[0][1]),
             )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.db.database import Database
 
 
@@ -73,10 +71,10 @@ async def create_quiz(
 ) -> tuple[QuizSession, list[QuizQuestion]]:
     """Create a session with its questions; raises GroupQuizRunning for a busy channel."""
 
-    async def tx(conn: aiosqlite.Connection) -> tuple[QuizSession, list[QuizQuestion]]:
+    def tx(conn: sqlite3.Connection) -> tuple[QuizSession, list[QuizQuestion]]:
         try:
             rows = list(
-                await conn.execute_fetchall(
+                conn.execute(
                     "INSERT INTO quiz_sessions (guild_id, channel_id, user_id, mode, bank, topic, "
                     "difficulty, typed, total, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "RETURNING *",
@@ -92,18 +90,18 @@ async def create_quiz(
                         len(question_ids),
                         now,
                     ),
-                )
+                ).fetchall()
             )
         except sqlite3.IntegrityError as exc:
             raise GroupQuizRunning(spec.channel_id) from exc
         session = _session(rows[0])
-        await conn.executemany(
+        conn.executemany(
             "INSERT INTO quiz_questions (session_id, position, question_id) VALUES (?, ?, ?)",
             [(session.id, n, qid) for n, qid in enumerate(question_ids)],
         )
-        questions = await conn.execute_fetchall(
+        questions = conn.execute(
             "SELECT * FROM quiz_questions WHERE session_id = ? ORDER BY position", (session.id,)
-        )
+        ).fetchall()
         return session, [_question(q) for q in questions]
 
     return await db.write(tx)
@@ -142,18 +140,24 @@ async def running_quizzes(db: Database) -> list[QuizSession]:
 async def mark_asked(
     db: Database, quiz_question_id: int, message_id: int | None, asked_at: float, deadline: float
 ) -> None:
-    async def tx(conn: aiosqlite.Connection) -> None:
-        await conn.execute(
+    def tx(conn: sqlite3.Connection) -> None:
+        conn.execute(
             "UPDATE quiz_questions SET message_id = ?, asked_at = ?, deadline = ? WHERE id = ?",
             (message_id, asked_at, deadline, quiz_question_id),
         )
-        await conn.execute(
+        conn.execute(
             "UPDATE quiz_sessions SET position = (SELECT position FROM quiz_questions "
             "WHERE id = ?) WHERE id = (SELECT session_id FROM quiz_questions WHERE id = ?)",
             (quiz_question_id, quiz_question_id),
         )
 
     await db.write(tx)
+
+
+async def set_question_message(db: Database, quiz_question_id: int, message_id: int) -> None:
+    await db.execute(
+        "UPDATE quiz_questions SET message_id = ? WHERE id = ?", (message_id, quiz_question_id)
+    )
 
 
 async def close_question(db: Database, quiz_question_id: int) -> bool:

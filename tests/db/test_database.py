@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.db import Database, DatabaseTooNew
@@ -84,8 +84,8 @@ async def test_a_failing_write_is_undone_alone(db: Database) -> None:
     async def good(n: int) -> None:
         await db.execute("INSERT INTO bot_state (key, value) VALUES (?, 'ok')", (f"good{n}",))
 
-    async def bad(conn: aiosqlite.Connection) -> None:
-        await conn.execute("INSERT INTO bot_state (key, value) VALUES ('half', 'done')")
+    def bad(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO bot_state (key, value) VALUES ('half', 'done')")
         raise RuntimeError("boom")
 
     tasks = [asyncio.ensure_future(good(n)) for n in range(50)]
@@ -113,3 +113,27 @@ async def test_close_commits_what_is_queued_and_refuses_more(tmp_path: Path) -> 
 
     with pytest.raises(DatabaseClosed):
         await db.execute("INSERT INTO bot_state VALUES ('late', 'v')")
+
+
+async def test_writes_run_in_the_writer_thread_one_hop_per_batch(db: Database) -> None:
+    import threading
+
+    def where(n: int) -> Callable[[sqlite3.Connection], str]:
+        def write(conn: sqlite3.Connection) -> str:
+            conn.execute("INSERT INTO bot_state (key, value) VALUES (?, 'v')", (f"t{n}",))
+            return threading.current_thread().name
+
+        return write
+
+    before = db.batches
+    names = await asyncio.gather(*(db.write(where(n)) for n in range(50)))
+    assert {n.split("_")[0] for n in names} == {"db-writer"}
+    assert threading.current_thread().name not in names
+    assert db.batches - before < 10  # many writes per hop and per transaction
+
+
+async def test_a_database_in_memory_is_refused_with_a_reason() -> None:
+    from bot.db import DatabaseError
+
+    with pytest.raises(DatabaseError, match="must be a file"):
+        await Database.open(":memory:")
