@@ -447,14 +447,15 @@ class Quiz(commands.Cog):
                     deadline=ends,
                     group=True,
                 )
+                # The timer starts before the question is sent: a member may click as soon as
+                # it appears, and the answer must find its start and deadline in the database.
+                await store.mark_asked(self.db, qq.id, None, now.timestamp(), ends.timestamp())
                 message = await channel.send(
                     embed=embed,
                     view=question_view(qq.id, mc, session=session.id),
                     allowed_mentions=discord.AllowedMentions.none(),
                 )
-                await store.mark_asked(
-                    self.db, qq.id, message.id, now.timestamp(), ends.timestamp()
-                )
+                await store.set_question_message(self.db, qq.id, message.id)
                 message_id, deadline = message.id, ends.timestamp()
             sleeping = asyncio.ensure_future(self.clock.sleep_until(_dt(deadline)))
             stopping = asyncio.ensure_future(stop.wait())
