@@ -3,7 +3,8 @@
 The bot runs in its own process, as in production; the emulator (in this process, schema
 validation off so that it measures the bot, not itself) sends the clicks paced evenly over one
 second and records when each one is acknowledged. The baseline is the same burst against a
-discord.py client whose handler only acknowledges. Every click must be recorded exactly once.
+discord.py client whose handler only acknowledges, run alternately with the bot; the 1,000-click
+burst is repeated and its median run reported. Every click must be recorded exactly once.
 """
 
 from __future__ import annotations
@@ -102,11 +103,29 @@ def _answered(emu: Emulator) -> int:
     return done
 
 
+REPEATS = {1000: 3}  # the collapse at 5,000 is clear from one run, and each takes a minute
+
+
 def run(report: Report, sizes: tuple[int, ...] = SIZES) -> None:
     for n in sizes:
-        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-            base_lat, base_rate, _, base_cpu, _ = asyncio.run(_run("noop", n, Path(a)))
-            lat, rate, recorded, cpu, replied = asyncio.run(_run("bot", n, Path(b)))
+        runs = []
+        for _ in range(REPEATS.get(n, 1)):  # baseline and bot alternate: same noise for both
+            with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+                base = asyncio.run(_run("noop", n, Path(a)))
+                bot = asyncio.run(_run("bot", n, Path(b)))
+            runs.append((base, bot))
+        # The run with the median throughput ratio is reported whole, so its figures agree.
+        runs.sort(key=lambda r: r[1][1] / r[0][1] if r[0][1] else 0.0)
+        (base_lat, base_rate, _, base_cpu, _), (lat, rate, recorded, cpu, replied) = runs[
+            len(runs) // 2
+        ]
+        ratios = [bot[1] / base[1] if base[1] else float("nan") for base, bot in runs]
+        if len(runs) > 1:
+            report.note(
+                f"{n} clicks: throughput ratio over {len(runs)} runs: "
+                + ", ".join(f"{r:.2f}" for r in ratios)
+                + " (the median run is reported)"
+            )
         ratio = rate / base_rate if base_rate else float("nan")
         p99 = percentile(lat, 99)
         report.add(f"{n} clicks: baseline clicks/s", f"{base_rate:.0f}")
