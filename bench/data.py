@@ -21,10 +21,11 @@ def _sentence(rng: random.Random, n: int) -> str:
 def markdown_bank(path: Path, count: int, seed: int = 1) -> Path:
     rng = random.Random(seed)
     lines = [f"# Synthetic bank of {count} questions", ""]
+    q = 0
     for level in ("Basic", "Intermediate", "Advanced"):
         lines += [f"## {level}", ""]
         for n in range(count // 3 + (1 if level == "Basic" else 0) * (count % 3)):
-            q = len([line for line in lines if line.startswith("**Q")]) + 1
+            q += 1
             lines.append(f"**Q{q}: What does term {q} ({rng.choice(WORDS)}) mean?**")
             if n % 2:
                 lines.append(f"**A:** {_sentence(rng, 14)} {_sentence(rng, 10)}")
