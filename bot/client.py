@@ -26,7 +26,7 @@ from bot.db import Database, DatabaseClosed
 from bot.db.guilds import GuildZones
 from bot.db.state import get_state, set_state
 from bot.loopwatch import LoopWatch
-from bot.ratelimit import throttle_bucket_sweep
+from bot.tuning import throttle_bucket_sweep, yield_between_gateway_events
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -265,6 +265,7 @@ class StudyBot(commands.Bot):
             connector=aiohttp.TCPConnector(limit=HTTP_CONNECTIONS),
         )
         throttle_bucket_sweep(self.http)
+        yield_between_gateway_events()
         self.services = services
         self.extensions_to_load = extensions
         self.reidentify_delay = reidentify_delay

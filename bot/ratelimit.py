@@ -1,16 +1,9 @@
-"""Rate limits: a token bucket that paces the bot's own REST calls under Discord's global
-limit, and a bound on what discord.py's own per-route buckets cost."""
+"""A token bucket that paces the bot's own REST calls under Discord's global limit."""
 
 from __future__ import annotations
 
 import asyncio
-import math
 import time
-from collections.abc import Callable
-
-import discord
-
-SWEEP_EVERY = 60.0  # seconds between sweeps of discord.py's idle rate-limit buckets
 
 
 class RateLimiter:
@@ -34,30 +27,3 @@ class RateLimiter:
                     self._tokens -= 1
                     return
                 await asyncio.sleep((1 - self._tokens) / self.rate)
-
-
-def throttle_bucket_sweep(
-    http: discord.http.HTTPClient,
-    *,
-    every: float = SWEEP_EVERY,
-    clock: Callable[[], float] = time.monotonic,
-) -> None:
-    """Sweep discord.py's idle rate-limit buckets at most once every ``every`` seconds.
-
-    discord.py keeps one bucket per route and channel, and once it holds 256 it looks at every
-    bucket for idle ones each time it creates another. Posting to 10,000 channels makes that
-    10,000 passes over up to 10,000 buckets, milliseconds each on the event loop. A bucket only
-    counts as idle after five minutes without requests, so sweeping once a minute frees the same
-    memory; between sweeps the buckets grow by at most a minute of requests.
-    """
-    sweep = http._try_clear_expired_ratelimits  # checked by tests/test_ratelimit.py
-    last = -math.inf
-
-    def throttled() -> None:
-        nonlocal last
-        now = clock()
-        if now - last >= every:
-            last = now
-            sweep()
-
-    http._try_clear_expired_ratelimits = throttled  # type: ignore[method-assign]

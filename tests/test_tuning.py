@@ -1,4 +1,4 @@
-"""The bot's pacing of its own requests, and the bound on discord.py's bucket sweeps."""
+"""The bot's pacing of its own requests, and its two adjustments to discord.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import asyncio
 
 import discord
 
-from bot.ratelimit import RateLimiter, throttle_bucket_sweep
+from bot.ratelimit import RateLimiter
+from bot.tuning import throttle_bucket_sweep, yield_between_gateway_events, yielding
 
 
 async def test_discord_bucket_sweep_runs_at_most_once_per_interval() -> None:
@@ -50,3 +51,38 @@ async def test_rate_limiter_allows_the_burst_then_paces() -> None:
     for _ in range(3):
         await asyncio.wait_for(limiter.acquire(), 0.05)
     assert limiter._tokens < 1
+
+
+async def test_each_gateway_event_gives_waiting_tasks_a_turn() -> None:
+    order: list[str] = []
+
+    async def handler(n: int) -> None:
+        order.append(f"handled {n}")
+
+    async def poll(events: list[int]) -> None:  # an event parsed from a buffer: no wait
+        n = events.pop(0)
+        order.append(f"parsed {n}")
+        asyncio.get_running_loop().create_task(handler(n))
+
+    events = [1, 2, 3]
+    plain = list(events)
+    for _ in range(3):
+        await poll(plain)
+    assert order[:3] == ["parsed 1", "parsed 2", "parsed 3"]  # the backlog first, handlers after
+    await asyncio.sleep(0)
+
+    order.clear()
+    polled = yielding(poll)
+    for _ in range(3):
+        await polled(events)
+    assert order == ["parsed 1", "handled 1", "parsed 2", "handled 2", "parsed 3", "handled 3"]
+
+
+def test_discord_gateway_poll_is_wrapped_once() -> None:
+    from discord.gateway import DiscordWebSocket
+
+    yield_between_gateway_events()
+    first = DiscordWebSocket.poll_event
+    yield_between_gateway_events()
+    assert DiscordWebSocket.poll_event is first
+    assert first.__wrapped__.__name__ == "poll_event"  # discord.py's own method is still there
