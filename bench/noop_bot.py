@@ -1,6 +1,7 @@
 """The baseline of the answer burst: a discord.py client whose handler only acknowledges.
 
-Run as ``python -m bench.noop_bot`` with the same settings as the bot.
+Run as ``python -m bench.noop_bot`` with the same settings as the bot; with
+``NOOP_GATEWAY_YIELD=1`` it also yields between gateway events as the bot does.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ async def main() -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["DISCORD_GATEWAY_URL"])
     intents = discord.Intents.none()
     intents.guilds = True
+    if os.environ.get("NOOP_GATEWAY_YIELD"):  # the bot's own adjustment, for comparison
+        from bot.tuning import yield_between_gateway_events
+
+        yield_between_gateway_events()
     client = NoopClient(intents=intents, member_cache_flags=discord.MemberCacheFlags.none())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
