@@ -1,8 +1,9 @@
-"""Two adjustments to discord.py for large deployments and bursts of clicks.
+"""Adjustments to discord.py for large deployments and bursts of clicks.
 
-Both replace one method of a discord.py object or class with a wrapper that calls the original;
-``tests/test_tuning.py`` checks that the methods they wrap still exist, so an upgrade of
-discord.py that renames them fails the tests instead of silently undoing the adjustment.
+Two replace one method of a discord.py object or class with a wrapper that calls the original,
+one reads discord.py's global rate-limit state; ``tests/test_tuning.py`` checks that what they
+rely on still exists, so an upgrade of discord.py that renames it fails the tests instead of
+silently undoing the adjustment.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from discord.gateway import DiscordWebSocket
 W = TypeVar("W")
 
 SWEEP_EVERY = 60.0  # seconds between sweeps of discord.py's idle rate-limit buckets
+YIELD_EVERY = 0.005  # seconds of gateway parsing after which the handlers get a turn
 
 
 def throttle_bucket_sweep(
@@ -48,26 +50,54 @@ def throttle_bucket_sweep(
     http._try_clear_expired_ratelimits = throttled  # type: ignore[method-assign]
 
 
-def yielding(poll: Callable[[W], Awaitable[None]]) -> Callable[[W], Awaitable[None]]:
-    """``poll``, then one turn for every other task that is ready to run."""
+def yielding(
+    poll: Callable[[W], Awaitable[None]],
+    *,
+    every: float = YIELD_EVERY,
+    clock: Callable[[], float] = time.monotonic,
+) -> Callable[[W], Awaitable[None]]:
+    """``poll``, then, when ``every`` seconds have passed since the last such turn, one turn for
+    every other task that is ready to run."""
+    last = -math.inf
 
     async def poll_then_yield(ws: W) -> None:
+        nonlocal last
         await poll(ws)
-        await asyncio.sleep(0)
+        now = clock()
+        if now - last >= every:
+            await asyncio.sleep(0)
+            last = clock()
 
     poll_then_yield.__wrapped__ = poll  # type: ignore[attr-defined]
     return poll_then_yield
 
 
 def yield_between_gateway_events() -> None:
-    """Let other tasks run after each gateway event the client handles.
+    """Let other tasks run while the client works through a backlog of gateway events.
 
     discord.py reads events in a loop that does not wait while events are already buffered. In
     a burst of clicks it parses the whole backlog before any handler runs, so the first click's
     acknowledgement waits for the last click to be parsed; once that takes longer than Discord's
-    3 s, every click of the burst fails. Yielding once per event interleaves parsing with the
-    handlers: clicks are acknowledged in the order they came, as fast as the CPU allows.
+    3 s, every click of the burst fails. Giving the handlers a turn every 20 ms of parsing bounds
+    that wait, while a small backlog is still parsed in one go (a turn after every event costs
+    more than it gains when the bot is keeping up).
     """
     poll = DiscordWebSocket.poll_event
     if not hasattr(poll, "__wrapped__"):
         DiscordWebSocket.poll_event = yielding(poll)  # type: ignore[method-assign,assignment]
+
+
+def global_limit_cleared(http: discord.http.HTTPClient) -> Callable[[], Awaitable[object]]:
+    """What to await for discord.py's global rate limit to be over (at once when it is not).
+
+    After a global 429 discord.py holds every request until the limit resets, then lets them all
+    go together, which can trip the limit again; a pacer that also waits keeps its requests
+    spread out after the reset.
+    """
+
+    async def cleared() -> None:
+        event = http._global_over  # an asyncio.Event once logged in; checked by the tests
+        if isinstance(event, asyncio.Event):
+            await event.wait()
+
+    return cleared

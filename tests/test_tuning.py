@@ -7,7 +7,12 @@ import asyncio
 import discord
 
 from bot.ratelimit import RateLimiter
-from bot.tuning import throttle_bucket_sweep, yield_between_gateway_events, yielding
+from bot.tuning import (
+    global_limit_cleared,
+    throttle_bucket_sweep,
+    yield_between_gateway_events,
+    yielding,
+)
 
 
 async def test_discord_bucket_sweep_runs_at_most_once_per_interval() -> None:
@@ -72,10 +77,19 @@ async def test_each_gateway_event_gives_waiting_tasks_a_turn() -> None:
     await asyncio.sleep(0)
 
     order.clear()
-    polled = yielding(poll)
+    now = [0.0]
+    polled = yielding(poll, every=0.005, clock=lambda: now[0])
     for _ in range(3):
         await polled(events)
+        now[0] += 0.01  # each event took 10 ms to parse
     assert order == ["parsed 1", "handled 1", "parsed 2", "handled 2", "parsed 3", "handled 3"]
+
+    order.clear()
+    events = [4, 5, 6]
+    now[0] += 1
+    for _ in range(3):  # parsed in no time after the first: one go, like discord.py alone
+        await polled(events)
+    assert order == ["parsed 4", "handled 4", "parsed 5", "parsed 6"]
 
 
 def test_discord_gateway_poll_is_wrapped_once() -> None:
@@ -86,3 +100,25 @@ def test_discord_gateway_poll_is_wrapped_once() -> None:
     yield_between_gateway_events()
     assert DiscordWebSocket.poll_event is first
     assert first.__wrapped__.__name__ == "poll_event"  # discord.py's own method is still there
+
+
+async def test_pacing_waits_out_discords_global_limit_then_stays_spread() -> None:
+    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    assert not isinstance(http._global_over, asyncio.Event)  # before login: nothing to wait for
+    await asyncio.wait_for(global_limit_cleared(http)(), 0.1)
+    http._global_over = asyncio.Event()  # what discord.py's login creates
+    http._global_over.clear()  # a global 429 is being waited out
+    limiter = RateLimiter(rate=1000.0, burst=2, until_clear=global_limit_cleared(http))
+    waiting = asyncio.ensure_future(limiter.acquire())
+    await asyncio.sleep(0.02)
+    assert not waiting.done()
+    http._global_over.set()
+    await asyncio.wait_for(waiting, 0.1)
+
+
+def test_discord_login_still_creates_the_global_limit_event() -> None:
+    import inspect
+
+    assert "self._global_over = asyncio.Event()" in inspect.getsource(
+        discord.http.HTTPClient.static_login
+    )

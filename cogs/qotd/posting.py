@@ -25,6 +25,7 @@ from bot.ratelimit import RateLimiter
 from bot.render import PostView, qotd_embed, reveal_embeds
 from bot.rotation import rotation
 from bot.schedule import local_date_of, next_due, reveal_instant
+from bot.tuning import global_limit_cleared
 from cogs.qotd.buttons import answer_view
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ class Poster:
         self.db = bot.services.db
         self.banks = bot.services.banks
         self.clock = bot.services.clock
-        self.limiter = RateLimiter(rate, burst=POST_BURST)
+        self.limiter = RateLimiter(
+            rate, burst=POST_BURST, until_clear=global_limit_cleared(bot.http)
+        )
         self.dirty: set[int] = set()  # posts whose answer count changed since the last refresh
         self.in_flight: set[int] = set()
         self._tick_lock = asyncio.Lock()
