@@ -46,8 +46,22 @@ def main() -> None:
     elapsed = time.monotonic() - started
     print(f"\nall scenarios: {elapsed / 60:.1f} min")
     if args.write:
-        args.write.write_text(markdown(reports, elapsed), encoding="utf-8")
+        args.write.write_text(markdown(reports, elapsed) + kept_notes(args.write), encoding="utf-8")
         print(f"written to {args.write}")
+
+
+NOTES = "\n## How to read these figures"
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written part of a results file (from NOTES on), kept when the tables are
+    rewritten: it explains the figures and names the causes of what was missed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    at = text.find(NOTES)
+    return text[at:] if at >= 0 else ""
 
 
 def markdown(reports: list[Report], elapsed: float) -> str:

@@ -1,9 +1,9 @@
 """Adjustments to discord.py for large deployments and bursts of clicks.
 
-Two replace one method of a discord.py object or class with a wrapper that calls the original,
-one reads discord.py's global rate-limit state; ``tests/test_tuning.py`` checks that what they
-rely on still exists, so an upgrade of discord.py that renames it fails the tests instead of
-silently undoing the adjustment.
+One replaces discord.py's sweep of its rate-limit buckets, one wraps the gateway's read of each
+event, one reads discord.py's global rate-limit state. They rely on a few private names of
+discord.py (pinned in requirements.lock); ``tests/test_tuning.py`` checks that those still exist,
+so an upgrade that renames them fails the tests instead of silently undoing an adjustment.
 """
 
 from __future__ import annotations
