@@ -96,7 +96,7 @@ async def _apply_migrations(conn: aiosqlite.Connection, version: int, upto: int 
 
 def _connect_writer(path: Path) -> sqlite3.Connection:
     """The writer's connection, opened (and only ever used) in the writer's thread."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(path, isolation_level=None)  # used by this thread only
     conn.row_factory = sqlite3.Row
     for pragma in (
         f"busy_timeout = {BUSY_TIMEOUT_MS}",
