@@ -202,6 +202,7 @@ class Database:
         return await self.write(lambda conn: conn.execute(sql, params).rowcount)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)  # a failed batch runs each write again: a generator would be spent
         await self.write(lambda conn: conn.executemany(sql, rows))
 
     async def _write_loop(self) -> None:
