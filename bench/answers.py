@@ -108,7 +108,7 @@ def _answered(emu: Emulator) -> int:
 
 REPEATS = {1000: 3}  # the 5,000-click figures are clear from one run, and each takes a minute
 # Where plain discord.py collapses, the no-op is also measured with the bot's gateway adjustment
-# (bot/tuning.py), so that the bot's own cost is seen apart from that adjustment's gain.
+# (bot/discord_glue/tuning.py), so that the bot's own cost is seen apart from that adjustment's gain.
 TUNED_BASELINE = (5000,)
 
 

@@ -20,7 +20,7 @@ from bench.common import BotProcess, Report, rss_mb
 from bench.data import markdown_bank
 from bot.db import Database
 from bot.db.qotd import ScheduleSpec, save_schedule
-from bot.schedule import ALL_DAYS, due_on
+from bot.study.schedule import ALL_DAYS, due_on
 from emulator import Emulator
 
 SIZES = (1000, 10000)

@@ -22,7 +22,7 @@ from bench.common import BotProcess, Report, median, percentile
 from bot.db import Database
 from bot.db.answers import leaderboard, member_score
 from bot.db.stats import board_totals, recent_answers, topic_scores
-from bot.periods import period_keys
+from bot.study.periods import period_keys
 from emulator import Emulator
 
 SERVERS = 1000

@@ -14,6 +14,8 @@ import signal
 import discord
 import yarl
 
+from bot.discord_glue.tuning import yield_between_gateway_events
+
 log = logging.getLogger("noop")
 
 
@@ -33,8 +35,6 @@ async def main() -> None:
     intents = discord.Intents.none()
     intents.guilds = True
     if os.environ.get("NOOP_GATEWAY_YIELD"):  # the bot's own adjustment, for comparison
-        from bot.tuning import yield_between_gateway_events
-
         yield_between_gateway_events()
     client = NoopClient(intents=intents, member_cache_flags=discord.MemberCacheFlags.none())
     stop = asyncio.Event()

@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.common import Result
 from bot.db import Database
 from bot.db.answers import NewAnswer, record_answer, score_mismatches
 from bot.db.qotd import Claim, ScheduleSpec, claim_post, confirm_post, save_schedule
@@ -61,9 +62,7 @@ async def _burst(path: Path, max_batch: int) -> tuple[float, int]:
         return ANSWERS / elapsed, db.batches
 
 
-def run_report() -> list:  # type: ignore[type-arg]
-    from bench.common import Result
-
+def run_report() -> list[Result]:
     figures = run()
     return [
         Result("group commit answers/s", f"{figures['group_commit_per_s']:,.0f}"),

@@ -1,4 +1,8 @@
-"""Command line: ``python -m bot`` runs the bot; subcommands check banks and manage the database."""
+"""Command line: ``python -m bot`` runs the bot; subcommands check banks and manage the database.
+
+Each subcommand imports what it needs when it runs, so ``bank check`` does not pay for importing
+discord.py or the emulator.
+"""
 
 from __future__ import annotations
 
@@ -80,7 +84,7 @@ def _db_command(args: argparse.Namespace) -> int:
 
 
 def _health(max_age: float) -> int:
-    from bot.client import heartbeat_age
+    from bot.discord_glue.client import heartbeat_age
     from bot.runner import load_settings
 
     settings = load_settings()
@@ -96,7 +100,11 @@ def _health(max_age: float) -> int:
 
 
 def _invite(client_id: int | None) -> int:
-    from bot.permissions import application_id_from_token, invite_url, required_permissions
+    from bot.discord_glue.permissions import (
+        application_id_from_token,
+        invite_url,
+        required_permissions,
+    )
     from bot.runner import load_settings
 
     if client_id is None:

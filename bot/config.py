@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.bank.loader import BUNDLED_BANKS
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = PROJECT_ROOT / "data" / "studybot.sqlite3"
 DISCORD_API_BASE_URL = "https://discord.com/api/v10"
@@ -51,7 +53,5 @@ class Settings(BaseSettings):
 
     def bank_folders(self) -> list[Path]:
         """The bundled banks first, then each folder named in ``BANKS_DIR``."""
-        from bot.bank.loader import BUNDLED_BANKS
-
         extra = [Path(p).expanduser() for p in self.banks_dir.split(os.pathsep) if p.strip()]
         return [BUNDLED_BANKS, *extra]

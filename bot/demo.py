@@ -19,12 +19,12 @@ from pydantic import SecretStr
 
 from bot.bank.library import BankLibrary
 from bot.bank.loader import BUNDLED_BANKS
-from bot.client import Services, StudyBot
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.db import Database
 from bot.db import qotd as qotd_store
 from bot.db import quiz as quiz_store
+from bot.discord_glue.client import Services, StudyBot
 from bot.runner import point_discord_at
 from emulator import Emulator, Handle, Member, Message
 from emulator.transcript import describe

@@ -16,7 +16,9 @@ from bot.bank.library import BankLibrary
 from bot.clock import SystemClock
 from bot.config import DEVELOPER_PORTAL, Settings
 from bot.db import Database, DatabaseError
-from bot.permissions import looks_like_token
+from bot.discord_glue.client import Services, StudyBot
+from bot.discord_glue.permissions import looks_like_token
+from bot.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +45,6 @@ def point_discord_at(settings: Settings) -> None:
 
 async def serve(settings: Settings, token: str, *, stop: asyncio.Event | None = None) -> int:
     """Run until the bot is closed or ``stop`` is set (SIGTERM/SIGINT)."""
-    from bot.client import Services, StudyBot
-
     point_discord_at(settings)
     banks = BankLibrary.load(settings.bank_folders())
     log.info("loaded %d bank(s): %s", len(banks), ", ".join(banks.banks) or "none")
@@ -76,8 +76,6 @@ async def _main(settings: Settings, token: str) -> int:
 
 async def sync_only(settings: Settings, token: str) -> int:
     """Log in over HTTP only, sync the slash commands, and stop."""
-    from bot.client import Services, StudyBot
-
     point_discord_at(settings)
     banks = BankLibrary.load(settings.bank_folders())
     async with await Database.open(settings.database_path) as db:
@@ -116,8 +114,6 @@ def run(*, sync: bool = False) -> int:
     token = token_from(settings)
     if token is None:
         return EXIT_CONFIG
-    from bot.logs import setup_logging
-
     setup_logging(settings.log_level, secret=token)
     try:
         return asyncio.run(sync_only(settings, token) if sync else _main(settings, token))

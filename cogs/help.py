@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import StudyBot, reply
-from bot.quiz import SCORING_RULES
+from bot.discord_glue.client import StudyBot, reply
+from bot.study.quiz import SCORING_RULES
 
 INTRO = (
     "I help this server study: a question of the day from a question bank, quizzes on demand "

@@ -12,7 +12,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bank.text import shorten
-from bot.client import StudyBot, reply, with_cog
 from bot.db.answers import (
     count_ranked,
     get_streak,
@@ -21,10 +20,11 @@ from bot.db.answers import (
     period_key_for,
 )
 from bot.db.stats import board_totals, missed_post_since, recent_answers, topic_scores
-from bot.members import MemberDirectory
-from bot.periods import ALL_TIME
-from bot.render import BOARD_LABELS, COLOUR, BoardLine, leaderboard_embed, name_of, ts
-from bot.streaks import shown
+from bot.discord_glue.client import StudyBot, reply, with_cog
+from bot.discord_glue.members import MemberDirectory
+from bot.discord_glue.render import BOARD_LABELS, COLOUR, BoardLine, leaderboard_embed, name_of, ts
+from bot.study.periods import ALL_TIME
+from bot.study.streaks import shown
 
 PAGE_SIZE = 10
 
@@ -66,7 +66,7 @@ class PageButton(
             embed, view = await cog.render(interaction, self.board, self.period, self.page)
             await interaction.response.edit_message(embed=embed, view=view)
 
-        await with_cog(interaction, Leaderboard, page)
+        await with_cog(interaction, Leaderboard.__cog_name__, page)
 
 
 class Leaderboard(commands.Cog):

@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import StudyBot, UserError, reply, report_error
 from bot.db.answers import forget_member
+from bot.discord_glue.client import StudyBot, UserError, reply, report_error
 
 
 class ForgetButton(

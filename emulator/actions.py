@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from emulator.state import Channel, Guild, Member, Message, Role, Snowflakes, iter_components
+from emulator.state import (
+    Channel,
+    Guild,
+    Interaction,
+    Member,
+    Message,
+    Role,
+    Snowflakes,
+    iter_components,
+)
 
 if TYPE_CHECKING:
     from emulator.gateway import Gateway
-    from emulator.server import Emulator, Interaction
 
 COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
@@ -26,7 +35,7 @@ STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, NUMBER = 3, 4, 5, 6, 7, 8, 10
 class Handle:
     """An interaction a test started; read the bot's answer through it."""
 
-    emu: Emulator
+    emu: MemberActions
     interaction: Interaction
     member: Member
 
@@ -98,11 +107,11 @@ class MemberActions:
 
         def bot_permissions(self, channel: Channel) -> int: ...
 
+        async def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any: ...
+
     def _base_payload(
         self, kind: int, member: Member, channel: Channel, data: dict[str, Any]
     ) -> tuple[Interaction, dict[str, Any]]:
-        from emulator.server import Interaction
-
         guild = self.guilds[channel.guild_id]
         ix_id = self.ids.next()
         token = f"aW50ZXJhY3Rpb24{secrets.token_urlsafe(48)}"
@@ -134,7 +143,7 @@ class MemberActions:
     async def _send(self, ix: Interaction, payload: dict[str, Any], member: Member) -> Handle:
         ix.created = time.monotonic()
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
-        return Handle(cast("Emulator", self), ix, member)
+        return Handle(self, ix, member)
 
     def _command(self, guild: Guild, name: str) -> dict[str, Any]:
         for command in [*self.guild_commands.get(guild.id, []), *self.global_commands]:

@@ -7,13 +7,30 @@ import logging
 import secrets
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 from aiohttp import WSMsgType, web
 
-if TYPE_CHECKING:
-    from emulator.server import Emulator
+from emulator.state import Guild, User
+
+
+class GatewayHost(Protocol):
+    """The parts of the emulator the gateway reads (the Emulator is one)."""
+
+    token: str
+    application_id: int
+    bot_user: User
+    guilds: dict[int, Guild]
+    privileged_intents: int
+    identified_intents: list[int]
+    identify_close_code: int | None
+
+    @property
+    def gateway_url(self) -> str: ...
+
+    async def notify(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +80,7 @@ class Session:
 
 
 class Gateway:
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: GatewayHost) -> None:
         self.emu = emulator
         self.sessions: dict[str, Session] = {}
         self.connections: set[Connection] = set()

@@ -17,7 +17,7 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -38,6 +38,7 @@ from emulator.state import (
     VIEW_CHANNEL,
     Channel,
     Guild,
+    Interaction,
     Member,
     Message,
     Role,
@@ -81,25 +82,6 @@ class Fault:
     count: int
     retry_after: float = 0.05
     is_global: bool = False
-
-
-@dataclass
-class Interaction:
-    id: int
-    token: str
-    type: int
-    guild_id: int
-    channel_id: int
-    user_id: int
-    payload: dict[str, Any]
-    created: float = field(default_factory=time.monotonic)
-    acked_at: float | None = None
-    response_type: int | None = None
-    response_message_id: int | None = None
-    component_message_id: int | None = None
-    modal: dict[str, Any] | None = None
-    choices: list[dict[str, Any]] | None = None
-    followups: list[int] = field(default_factory=list)
 
 
 @dataclass

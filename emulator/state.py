@@ -380,3 +380,22 @@ class Guild:
             "guild_scheduled_events": [],
             "soundboard_sounds": [],
         }
+
+
+@dataclass
+class Interaction:
+    id: int
+    token: str
+    type: int
+    guild_id: int
+    channel_id: int
+    user_id: int
+    payload: dict[str, Any]
+    created: float = field(default_factory=time.monotonic)
+    acked_at: float | None = None
+    response_type: int | None = None
+    response_message_id: int | None = None
+    component_message_id: int | None = None
+    modal: dict[str, Any] | None = None
+    choices: list[dict[str, Any]] | None = None
+    followups: list[int] = field(default_factory=list)

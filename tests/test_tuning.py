@@ -6,8 +6,8 @@ import asyncio
 
 import discord
 
-from bot.ratelimit import RateLimiter
-from bot.tuning import (
+from bot.discord_glue.ratelimit import RateLimiter
+from bot.discord_glue.tuning import (
     global_limit_cleared,
     throttle_bucket_sweep,
     yield_between_gateway_events,

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Literal
 
 from bot.db.database import Database
-from bot.periods import ALL_TIME, Period, period_keys
-from bot.streaks import Streak, advance
+from bot.study.periods import ALL_TIME, Period, period_keys
+from bot.study.streaks import Streak, advance
 
 Board = Literal["qotd", "quiz"]
 LeaderboardBoard = Literal["qotd", "quiz", "all"]

@@ -8,7 +8,7 @@ from cogs.qotd.buttons import AnswerButton
 from cogs.qotd.cog import Qotd
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
+    from bot.discord_glue.client import StudyBot
 
 
 async def setup(bot: StudyBot) -> None:

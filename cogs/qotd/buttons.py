@@ -7,16 +7,26 @@ a click works after a restart and on posts the bot never cached.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
 from bot.bank.choices import MultipleChoice
-from bot.client import with_cog
-from bot.render import LETTERS
+from bot.discord_glue.client import with_cog
+from bot.discord_glue.render import LETTERS
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
+    from bot.discord_glue.client import StudyBot
+
+COG_NAME = "Qotd"
+
+
+class QotdButtons(Protocol):
+    """What the buttons ask of the cog named ``COG_NAME``, which implements it."""
+
+    async def answer(
+        self, interaction: discord.Interaction[StudyBot], post_id: int, choice: int
+    ) -> None: ...
 
 
 class AnswerButton(
@@ -53,11 +63,10 @@ class AnswerButton(
         return cls(int(match["post"]), int(match["choice"]))
 
     async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
-        from cogs.qotd.cog import Qotd
+        async def answer(cog: QotdButtons) -> None:
+            await cog.answer(interaction, self.post_id, self.choice)
 
-        await with_cog(
-            interaction, Qotd, lambda cog: cog.answer(interaction, self.post_id, self.choice)
-        )
+        await with_cog(interaction, COG_NAME, answer)
 
 
 def answer_view(post_id: int, mc: MultipleChoice, *, revealed: bool = False) -> discord.ui.View:

@@ -14,13 +14,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import bank_choices
-from bot.client import Pressure, StudyBot, UserError, permission_names, reply
 from bot.db import qotd as store
 from bot.db.answers import NewAnswer, get_streak, record_answer
-from bot.permissions import FEATURE_PERMISSIONS
-from bot.render import feedback_embeds, ts
-from bot.schedule import (
+from bot.discord_glue.autocomplete import bank_choices
+from bot.discord_glue.client import Pressure, StudyBot, UserError, permission_names, reply
+from bot.discord_glue.permissions import FEATURE_PERMISSIONS
+from bot.discord_glue.render import feedback_embeds, ts
+from bot.study.schedule import (
     ScheduleError,
     describe_days,
     next_due,
@@ -29,7 +29,8 @@ from bot.schedule import (
     resolve_timezone,
     suggest_timezones,
 )
-from bot.scoring import qotd_points
+from bot.study.scoring import qotd_points
+from cogs.qotd.buttons import COG_NAME, QotdButtons
 from cogs.qotd.posting import Poster
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,12 @@ def _permission_names(perms: discord.Permissions) -> str:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of the day"):
+class Qotd(
+    commands.GroupCog,
+    name=COG_NAME,
+    group_name="qotd",
+    group_description="Question of the day",
+):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
         self.db = bot.services.db
@@ -398,3 +404,6 @@ class Qotd(commands.GroupCog, group_name="qotd", group_description="Question of 
             streak=streak,
             already=not outcome.recorded,
         )
+
+
+_implements_buttons: type[QotdButtons] = Qotd  # checked by mypy

@@ -21,15 +21,15 @@ from bot.bank.model import Bank, Question
 from bot.bank.text import shorten
 from bot.db import qotd as store
 from bot.db.answers import count_post_answers, post_answers
-from bot.ratelimit import RateLimiter
-from bot.render import PostView, qotd_embed, reveal_embeds
-from bot.rotation import rotation
-from bot.schedule import local_date_of, next_due, reveal_instant
-from bot.tuning import global_limit_cleared
+from bot.discord_glue.ratelimit import RateLimiter
+from bot.discord_glue.render import PostView, qotd_embed, reveal_embeds
+from bot.discord_glue.tuning import global_limit_cleared
+from bot.study.rotation import rotation
+from bot.study.schedule import local_date_of, next_due, reveal_instant
 from cogs.qotd.buttons import answer_view
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
+    from bot.discord_glue.client import StudyBot
 
 log = logging.getLogger(__name__)
 

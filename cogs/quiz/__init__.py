@@ -8,7 +8,7 @@ from cogs.quiz.buttons import DYNAMIC_ITEMS
 from cogs.quiz.cog import Quiz
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
+    from bot.discord_glue.client import StudyBot
 
 
 async def setup(bot: StudyBot) -> None:

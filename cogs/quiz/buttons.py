@@ -5,25 +5,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
 from bot.bank.choices import MultipleChoice
-from bot.client import with_cog
-from bot.render import LETTERS
+from bot.discord_glue.client import with_cog
+from bot.discord_glue.render import LETTERS
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
-    from cogs.quiz.cog import Quiz
+    from bot.discord_glue.client import StudyBot
+
+COG_NAME = "Quiz"
+
+
+class QuizButtons(Protocol):
+    """What the buttons ask of the cog named ``COG_NAME``, which implements it."""
+
+    async def on_choice(
+        self, interaction: discord.Interaction[StudyBot], qq_id: int, choice: int
+    ) -> None: ...
+
+    async def open_typed(self, interaction: discord.Interaction[StudyBot], qq_id: int) -> None: ...
+
+    async def on_next(
+        self, interaction: discord.Interaction[StudyBot], session_id: int
+    ) -> None: ...
+
+    async def on_stop(
+        self, interaction: discord.Interaction[StudyBot], session_id: int
+    ) -> None: ...
 
 
 async def _run(
-    interaction: discord.Interaction[StudyBot], work: Callable[[Quiz], Awaitable[None]]
+    interaction: discord.Interaction[StudyBot], work: Callable[[QuizButtons], Awaitable[None]]
 ) -> None:
-    from cogs.quiz.cog import Quiz
-
-    await with_cog(interaction, Quiz, work)
+    await with_cog(interaction, COG_NAME, work)
 
 
 class AnswerButton(

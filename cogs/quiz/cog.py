@@ -11,14 +11,23 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import bank_choices, topic_choices
 from bot.bank.choices import MultipleChoice
 from bot.bank.model import Bank, Difficulty, Question
-from bot.client import StudyBot, UserError, reply, report_error
 from bot.db import quiz as store
 from bot.db.answers import NewAnswer, record_answer
-from bot.matching import matches
-from bot.quiz import (
+from bot.discord_glue.autocomplete import bank_choices, topic_choices
+from bot.discord_glue.client import StudyBot, UserError, reply, report_error
+from bot.discord_glue.render import (
+    LETTERS,
+    group_result_embed,
+    group_results_embed,
+    quiz_feedback_embeds,
+    quiz_question_embed,
+    quiz_summary_embed,
+    right_answer_text,
+)
+from bot.study.matching import matches
+from bot.study.quiz import (
     DEFAULT_QUESTIONS,
     GROUP_SECONDS,
     MAX_QUESTIONS,
@@ -28,16 +37,15 @@ from bot.quiz import (
     eligible,
     points,
 )
-from bot.render import (
-    LETTERS,
-    group_result_embed,
-    group_results_embed,
-    quiz_feedback_embeds,
-    quiz_question_embed,
-    quiz_summary_embed,
-    right_answer_text,
+from cogs.quiz.buttons import (
+    COG_NAME,
+    MODAL_PREFIX,
+    QuizButtons,
+    answer_modal,
+    modal_value,
+    next_view,
+    question_view,
 )
-from cogs.quiz.buttons import MODAL_PREFIX, answer_modal, modal_value, next_view, question_view
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +54,7 @@ def _dt(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
-class Quiz(commands.Cog):
+class Quiz(commands.Cog, name=COG_NAME):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
         self.db = bot.services.db
@@ -500,3 +508,6 @@ class Quiz(commands.Cog):
             ),
             allowed_mentions=discord.AllowedMentions.none(),
         )
+
+
+_implements_buttons: type[QuizButtons] = Quiz  # checked by mypy

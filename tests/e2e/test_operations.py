@@ -14,12 +14,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bot.permissions import required_permissions
+from bot.discord_glue.permissions import required_permissions
 from emulator import Emulator
 from tests.e2e.processes import start, stop
 
 ROOT = Path(__file__).resolve().parents[2]
-from bot.client import SHUTTING_DOWN  # noqa: E402
+from bot.discord_glue.client import SHUTTING_DOWN  # noqa: E402
 
 
 def bot_env(emu: Emulator, tmp_path: Path, **extra: str) -> dict[str, str]:

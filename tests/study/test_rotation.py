@@ -9,7 +9,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rotation import rotation
+from bot.study.rotation import rotation
 
 
 @given(st.integers(min_value=0, max_value=60), st.text(max_size=8))

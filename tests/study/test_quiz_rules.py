@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.bank.model import Difficulty, Question
-from bot.quiz import draw, eligible, points
+from bot.study.quiz import draw, eligible, points
 
 
 def q(n: int, topic: str | None = None, difficulty: Difficulty | None = None) -> Question:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import aiohttp
 import discord
@@ -25,8 +25,8 @@ from bot.config import Settings
 from bot.db import Database, DatabaseClosed
 from bot.db.guilds import GuildZones
 from bot.db.state import get_state, set_state
-from bot.loopwatch import LoopWatch
-from bot.tuning import throttle_bucket_sweep, yield_between_gateway_events
+from bot.discord_glue.loopwatch import LoopWatch
+from bot.discord_glue.tuning import throttle_bucket_sweep, yield_between_gateway_events
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -212,21 +212,25 @@ def _describe(interaction: discord.Interaction) -> str:
     return f"/{command}" if command else f"component {data.get('custom_id', '?')}"
 
 
-CogT = TypeVar("CogT", bound=commands.Cog)
+HandlerT = TypeVar("HandlerT")
 
 
 async def with_cog(
     interaction: discord.Interaction[Any],
-    cog_type: type[CogT],
-    work: Callable[[CogT], Awaitable[None]],
+    cog_name: str,
+    work: Callable[[HandlerT], Awaitable[None]],
 ) -> None:
-    """Run a button's work on its feature's cog; every failure becomes the member's
-    one-sentence reply (bugs are logged), so a click never ends in "interaction failed"."""
-    cog = interaction.client.get_cog(cog_type.__cog_name__)
+    """Run a button's work on the cog named ``cog_name``; every failure becomes the member's
+    one-sentence reply (bugs are logged), so a click never ends in "interaction failed".
+
+    Buttons name their cog instead of importing it, so a cog can import its buttons without a
+    circle; ``HandlerT`` is the protocol the button module declares and the cog implements.
+    """
+    cog = interaction.client.get_cog(cog_name)
     try:
-        if not isinstance(cog, cog_type):
+        if cog is None:
             raise UserError(SHUTTING_DOWN)  # a cog is missing only while the bot stops
-        await work(cog)
+        await work(cast(HandlerT, cog))
     except Exception as exc:
         await report_error(interaction, exc)
 

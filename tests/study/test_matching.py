@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching import matches, normalise
+from bot.study.matching import matches, normalise
 
 SHAKESPEARE = ("William Shakespeare", "Shakespeare")
 

@@ -92,9 +92,9 @@ def yield_between_gateway_events() -> None:
     discord.py reads events in a loop that does not wait while events are already buffered. In
     a burst of clicks it parses the whole backlog before any handler runs, so the first click's
     acknowledgement waits for the last click to be parsed; once that takes longer than Discord's
-    3 s, every click of the burst fails. Giving the handlers a turn every 20 ms of parsing bounds
-    that wait, while a small backlog is still parsed in one go (a turn after every event costs
-    more than it gains when the bot is keeping up).
+    3 s, every click of the burst fails. Giving the handlers a turn every ``YIELD_EVERY`` (5 ms)
+    of parsing bounds that wait, while a small backlog is still parsed in one go (a turn after
+    every event costs more than it gains when the bot is keeping up).
     """
     poll = DiscordWebSocket.poll_event
     if not hasattr(poll, "__wrapped__"):
