@@ -19,7 +19,13 @@ from bot.db.answers import (
     member_score,
     period_key_for,
 )
-from bot.db.stats import board_totals, missed_post_since, recent_answers, topic_scores
+from bot.db.stats import (
+    BoardTotal,
+    board_totals,
+    missed_post_since,
+    recent_answers,
+    topic_scores,
+)
 from bot.discord_glue.client import StudyBot, reply, with_cog
 from bot.discord_glue.members import MemberDirectory
 from bot.discord_glue.render import BOARD_LABELS, COLOUR, BoardLine, leaderboard_embed, name_of, ts
@@ -141,14 +147,17 @@ class Leaderboard(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         target = member or interaction.user
+        own = target.id == interaction.user.id  # open answers are shown to their member only
         guild_id = interaction.guild_id
         totals = {t.board: t for t in await board_totals(self.db, guild_id, target.id, ALL_TIME)}
         overall = totals.get("all")
+        recent = await recent_answers(self.db, guild_id, target.id, include_open=own)
         embed = discord.Embed(title="Stats", colour=COLOUR, description=f"{name_of(target.id)}")
-        if overall is None:
+        if overall is None and not recent:
             embed.description = f"{name_of(target.id)} has not answered anything yet."
             await reply(interaction, embed=embed)
             return
+        overall = overall or BoardTotal("all", 0, 0, 0)
         accuracy = round(100 * overall.correct / overall.answered) if overall.answered else 0
         embed.add_field(
             name="Answered",
@@ -161,7 +170,8 @@ class Leaderboard(commands.Cog):
                 f"{BOARD_LABELS[b]}: {totals[b].points}"
                 for b in ("qotd", "quiz", "all")
                 if b in totals
-            ),
+            )
+            or "None yet: question-of-the-day points count at the reveal",
             inline=True,
         )
         streak = await get_streak(self.db, guild_id, target.id)
@@ -174,7 +184,11 @@ class Leaderboard(commands.Cog):
             value=f"Current: {current} · best: {streak.best if streak else 0}",
             inline=False,
         )
-        topics = [t for t in await topic_scores(self.db, guild_id, target.id) if t.answered >= 2]
+        topics = [
+            t
+            for t in await topic_scores(self.db, guild_id, target.id, include_open=own)
+            if t.answered >= 2
+        ]
         if topics:
             ranked = sorted(topics, key=lambda t: (t.accuracy, t.answered))
             best, worst = ranked[-1], ranked[0]
@@ -184,14 +198,14 @@ class Leaderboard(commands.Cog):
                     f"Weakest: {worst.topic} ({round(worst.accuracy * 100)}% of {worst.answered})"
                 )
             embed.add_field(name="Topics", value="\n".join(lines), inline=False)
-        recent = await recent_answers(self.db, guild_id, target.id)
         lines = []
         for answer in recent:
             question = self.bot.services.banks.find(answer.question_id)
             prompt = shorten(question.prompt, 70) if question else "(a question no longer loaded)"
             mark = "✅" if answer.correct else "❌"
             when = ts(datetime.fromtimestamp(answer.answered_at, UTC), "R")
-            lines.append(f"{mark} {prompt} · {when}")
+            pending = "" if answer.counted else " · ⏳ on the boards at the reveal"
+            lines.append(f"{mark} {prompt} · {when}{pending}")
         if lines:
             embed.add_field(name="Last answers", value="\n".join(lines)[:1024], inline=False)
         await reply(interaction, embed=embed)

@@ -3,6 +3,10 @@
 A member's answer to a post (or to a quiz question) counts once: the UNIQUE constraints of the
 ``answers`` table decide, never a read-then-write. Score totals per board and period are updated in
 the same transaction as the answer, so a leaderboard read is an index range scan.
+
+An answer to a question of the day that is still open is stored uncounted: it reaches the totals
+in the transaction that reveals the post (``count_open_answers``), so until then nobody but its
+member can tell from a leaderboard who got the question right (migration 004).
 """
 
 from __future__ import annotations
@@ -108,7 +112,8 @@ def _advance_streak(conn: sqlite3.Connection, a: NewAnswer) -> Streak | None:
 async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
     """Record a member's answer exactly once, with its score totals and streak, atomically.
 
-    The totals are added by a trigger on the answer's INSERT (migration 003).
+    The totals are added by a trigger on the answer's INSERT (migration 003), or, for an answer
+    to a question of the day not revealed yet, when it is revealed (``count_open_answers``).
     """
     keys = period_keys(a.answered_at, a.timezone)
     stamp = a.answered_at.timestamp()
@@ -123,8 +128,10 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
         cursor = conn.execute(
             "INSERT INTO answers (guild_id, user_id, board, post_id, quiz_question_id, "
             "question_id, topic, choice, response, correct, points, week_key, month_key, "
-            "week_points, month_points, all_points, answered_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "week_points, month_points, all_points, answered_at, counted) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?4 IS NULL OR EXISTS (SELECT 1 FROM posts WHERE id = ?4 AND state = 'revealed')) "
+            "ON CONFLICT DO NOTHING",
             (
                 a.guild_id,
                 a.user_id,
@@ -274,6 +281,14 @@ async def get_streak(db: Database, guild_id: int, user_id: int) -> Streak | None
     return Streak(row["current"], row["best"], row["last_date"]) if row else None
 
 
+def count_open_answers(conn: sqlite3.Connection, post_id: int) -> int:
+    """Put the answers to a post on the boards; called in the transaction that reveals it.
+    A trigger (migration 004) adds each to the totals, once."""
+    return conn.execute(
+        "UPDATE answers SET counted = 1 WHERE post_id = ? AND counted = 0", (post_id,)
+    ).rowcount
+
+
 async def post_answers(db: Database, post_id: int) -> list[AnswerRecord]:
     rows = await db.fetchall(
         "SELECT * FROM answers WHERE post_id = ? ORDER BY answered_at, id", (post_id,)
@@ -288,13 +303,14 @@ async def count_post_answers(db: Database, post_id: int) -> int:
 # --- consistency and deletion ----------
 
 _EXPECTED_SCORES = """
-WITH credited (guild_id, board, period, user_id, points, correct) AS (
-    SELECT guild_id, board, week_key, user_id, week_points, correct FROM answers
-    UNION ALL SELECT guild_id, board, month_key, user_id, month_points, correct FROM answers
-    UNION ALL SELECT guild_id, board, 'all', user_id, all_points, correct FROM answers
-    UNION ALL SELECT guild_id, 'all', week_key, user_id, week_points, correct FROM answers
-    UNION ALL SELECT guild_id, 'all', month_key, user_id, month_points, correct FROM answers
-    UNION ALL SELECT guild_id, 'all', 'all', user_id, all_points, correct FROM answers
+WITH counted AS (SELECT * FROM answers WHERE counted = 1),
+credited (guild_id, board, period, user_id, points, correct) AS (
+    SELECT guild_id, board, week_key, user_id, week_points, correct FROM counted
+    UNION ALL SELECT guild_id, board, month_key, user_id, month_points, correct FROM counted
+    UNION ALL SELECT guild_id, board, 'all', user_id, all_points, correct FROM counted
+    UNION ALL SELECT guild_id, 'all', week_key, user_id, week_points, correct FROM counted
+    UNION ALL SELECT guild_id, 'all', month_key, user_id, month_points, correct FROM counted
+    UNION ALL SELECT guild_id, 'all', 'all', user_id, all_points, correct FROM counted
 )
 SELECT guild_id, board, period, user_id,
        sum(points) AS points, count(*) AS answered, sum(correct) AS correct

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from bot.db.answers import count_open_answers
 from bot.db.database import Database
 
 
@@ -290,12 +291,16 @@ async def release_claim(db: Database, post_id: int) -> None:
 
 
 async def mark_revealed(db: Database, post_id: int) -> bool:
-    return (
-        await db.execute(
+    """Close a post; its answers reach the boards in the same transaction."""
+
+    def tx(conn: sqlite3.Connection) -> bool:
+        closed = conn.execute(
             "UPDATE posts SET state = 'revealed' WHERE id = ? AND state = 'posted'", (post_id,)
-        )
-        > 0
-    )
+        ).rowcount
+        count_open_answers(conn, post_id)
+        return closed > 0
+
+    return await db.write(tx)
 
 
 async def get_post(db: Database, post_id: int) -> Post | None:

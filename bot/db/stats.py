@@ -33,6 +33,7 @@ class RecentAnswer:
     correct: bool
     points: int
     answered_at: float
+    counted: bool  # False: an answer to a question of the day that is not revealed yet
 
 
 async def board_totals(db: Database, guild_id: int, user_id: int, period: str) -> list[BoardTotal]:
@@ -44,24 +45,31 @@ async def board_totals(db: Database, guild_id: int, user_id: int, period: str) -
     return [BoardTotal(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-async def topic_scores(db: Database, guild_id: int, user_id: int) -> list[TopicScore]:
+async def topic_scores(
+    db: Database, guild_id: int, user_id: int, *, include_open: bool
+) -> list[TopicScore]:
+    """Accuracy per topic; answers to questions not revealed yet only when ``include_open``
+    (the member looking at their own stats)."""
     rows = await db.fetchall(
         "SELECT topic, count(*), sum(correct) FROM answers "
-        "WHERE guild_id = ? AND user_id = ? AND topic IS NOT NULL GROUP BY topic",
-        (guild_id, user_id),
+        "WHERE guild_id = ? AND user_id = ? AND topic IS NOT NULL AND (counted OR ?) "
+        "GROUP BY topic",
+        (guild_id, user_id, include_open),
     )
     return [TopicScore(r[0], r[1], r[2]) for r in rows]
 
 
 async def recent_answers(
-    db: Database, guild_id: int, user_id: int, limit: int = 5
+    db: Database, guild_id: int, user_id: int, *, include_open: bool, limit: int = 5
 ) -> list[RecentAnswer]:
+    """The last answers; answers to questions not revealed yet only when ``include_open``."""
     rows = await db.fetchall(
-        "SELECT question_id, board, correct, points, answered_at FROM answers "
-        "WHERE guild_id = ? AND user_id = ? ORDER BY answered_at DESC, id DESC LIMIT ?",
-        (guild_id, user_id, limit),
+        "SELECT question_id, board, correct, points, answered_at, counted FROM answers "
+        "WHERE guild_id = ? AND user_id = ? AND (counted OR ?) "
+        "ORDER BY answered_at DESC, id DESC LIMIT ?",
+        (guild_id, user_id, include_open, limit),
     )
-    return [RecentAnswer(r[0], r[1], bool(r[2]), r[3], r[4]) for r in rows]
+    return [RecentAnswer(r[0], r[1], bool(r[2]), r[3], r[4], bool(r[5])) for r in rows]
 
 
 async def missed_post_since(db: Database, guild_id: int, day: str) -> bool:

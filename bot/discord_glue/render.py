@@ -135,7 +135,7 @@ def feedback_embeds(
     if not right:
         lines.append(f"The answer is **{LETTERS[mc.correct]}.** {correct}")
     if not already:
-        score = f"+{points} points" if points else "No points this time"
+        score = f"+{points} points at the reveal" if points else "No points this time"
         if streak:
             score += f" · 🔥 {streak}-day streak"
         lines.append(score)

@@ -23,8 +23,9 @@ MIN_QUESTIONS, MAX_QUESTIONS, DEFAULT_QUESTIONS = 1, 20, 5
 SCORING_RULES = (
     "A right answer earns 10 points; in a group quiz, up to 10 more for answering fast. "
     "A quiz question scores for you once per week, month and all-time board, so replaying "
-    "a quiz does not farm points. Quiz and question-of-the-day points are separate boards, "
-    "also shown together."
+    "a quiz does not farm points. Question-of-the-day points reach the boards at the reveal: "
+    "until then only you can see your answer. Quiz and question-of-the-day points are separate "
+    "boards, also shown together."
 )
 
 

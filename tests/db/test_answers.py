@@ -20,6 +20,7 @@ from bot.db.answers import (
     post_answers,
     score_mismatches,
 )
+from bot.db.qotd import mark_revealed
 from tests.db.helpers import T0, answer, make_post, make_quiz_questions
 
 
@@ -30,8 +31,29 @@ async def test_an_answer_counts_once(db: Database) -> None:
     assert first.recorded and first.credited == 10
     assert not again.recorded and again.answer.correct  # the first answer stands
     assert again.answer.id == first.answer.id
+    assert await member_score(db, 1, "qotd", "all", 7) is None  # on the boards at the reveal
+    assert await mark_revealed(db, post.id)
     row = await member_score(db, 1, "qotd", "all", 7)
     assert row is not None and (row.points, row.answered, row.correct) == (10, 1, 1)
+
+
+async def test_open_answers_reach_the_boards_once_at_the_reveal(db: Database) -> None:
+    post = await make_post(db, "2026-11-30")
+    await answer(db, user=1, post=post, correct=True)
+    await answer(db, user=2, post=post, correct=False)
+    assert await db.scalar("SELECT count(*) FROM scores") == 0
+    assert await score_mismatches(db) == []
+    assert await mark_revealed(db, post.id)
+    assert not await mark_revealed(db, post.id)  # a second reveal counts nothing again
+    one = await member_score(db, 1, "qotd", "all", 1)
+    two = await member_score(db, 1, "qotd", "all", 2)
+    assert one is not None and (one.points, one.answered, one.correct) == (10, 1, 1)
+    assert two is not None and (two.points, two.answered, two.correct) == (0, 1, 0)
+    late = await answer(db, user=3, post=post, correct=True)  # recorded after the reveal
+    assert late.recorded
+    three = await member_score(db, 1, "qotd", "all", 3)
+    assert three is not None and three.points == 10
+    assert await score_mismatches(db) == []
 
 
 async def test_hundreds_of_concurrent_clicks_with_duplicates(db: Database) -> None:
@@ -45,6 +67,9 @@ async def test_hundreds_of_concurrent_clicks_with_duplicates(db: Database) -> No
     distinct = {(u, p.id) for u, p, _ in clicks}
     assert sum(o.recorded for o in outcomes) == len(distinct) == len(recorded)
     assert await db.scalar("SELECT count(*) FROM answers") == len(distinct)
+    assert await score_mismatches(db) == []
+    for post in posts:
+        await mark_revealed(db, post.id)
     assert await score_mismatches(db) == []
     total = await db.scalar("SELECT sum(points) FROM answers")
     board_total = await db.scalar(
@@ -120,6 +145,7 @@ async def test_forget_member_deletes_everything_of_that_member_only(db: Database
     await answer(db, user=1, post=post)
     await answer(db, user=2, post=post)
     await answer(db, user=1, quiz_question=5, question="x")
+    await mark_revealed(db, post.id)
     assert await forget_member(db, 1, 1) == 2
     assert [a.user_id for a in await post_answers(db, post.id)] == [2]
     for table in ("scores", "streaks", "quiz_credit", "answers"):

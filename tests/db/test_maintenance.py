@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.db import Database
 from bot.db.maintenance import backup, check
+from bot.db.qotd import mark_revealed
 from tests.db.helpers import answer, make_post
 
 
@@ -37,7 +38,9 @@ def test_cli_backup_and_check(tmp_path: Path) -> None:
 
     async def fill() -> None:
         async with await Database.open(source) as db:
-            await answer(db, user=1, post=await make_post(db, "2026-11-30"))
+            post = await make_post(db, "2026-11-30")
+            await answer(db, user=1, post=post)
+            await mark_revealed(db, post.id)
 
     asyncio.run(fill())
     env = {**os.environ, "DATABASE_PATH": str(source)}

@@ -144,6 +144,7 @@ async def test_streak_across_a_timezones_midnight_and_stats(
     ][-1]
     feedback = await (await emu.click(friday, friday.custom_ids()[0], member=sam)).reply()
     assert "1-day streak" in feedback.text()
+    await harness.tick(first + timedelta(days=4))  # Friday's answers count from its reveal
     stats_msg = await (await emu.slash("stats", {"member": sam}, member=admin)).reply()
     text = stats_msg.text()
     assert "Current: 1 · best: 2" in text
