@@ -6,7 +6,7 @@ the same transaction as the answer, so a leaderboard read is an index range scan
 
 An answer to a question of the day that is still open is stored uncounted: it reaches the totals
 in the transaction that reveals the post (``count_open_answers``), so until then nobody but its
-member can tell from a leaderboard who got the question right (migration 004).
+member can tell from a leaderboard who got the question right (migration 005).
 """
 
 from __future__ import annotations
@@ -283,7 +283,7 @@ async def get_streak(db: Database, guild_id: int, user_id: int) -> Streak | None
 
 def count_open_answers(conn: sqlite3.Connection, post_id: int) -> int:
     """Put the answers to a post on the boards; called in the transaction that reveals it.
-    A trigger (migration 004) adds each to the totals, once."""
+    A trigger (migration 005) adds each to the totals, once."""
     return conn.execute(
         "UPDATE answers SET counted = 1 WHERE post_id = ? AND counted = 0", (post_id,)
     ).rowcount
