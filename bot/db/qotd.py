@@ -192,12 +192,24 @@ async def move_schedule(
     )
 
 
-async def used_questions(db: Database, schedule_id: int, cycle: int) -> set[str]:
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    """Where a channel is in its rotation: the current cycle and the questions asked in it."""
+
+    cycle: int
+    used: frozenset[str]
+
+
+async def channel_rotation(db: Database, channel_id: int) -> Rotation:
+    """The channel's rotation, whichever schedules served it (kept when one is removed)."""
     rows = await db.fetchall(
-        "SELECT question_id FROM schedule_used WHERE schedule_id = ? AND cycle = ?",
-        (schedule_id, cycle),
+        "SELECT cycle, question_id FROM channel_used WHERE channel_id = ?1 AND cycle = "
+        "(SELECT max(cycle) FROM channel_used WHERE channel_id = ?1)",
+        (channel_id,),
     )
-    return {r[0] for r in rows}
+    if not rows:
+        return Rotation(1, frozenset())
+    return Rotation(rows[0][0], frozenset(r[1] for r in rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +227,10 @@ class Claim:
 
 
 async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
-    """Claim (schedule, local date) and its question, and move the schedule on, atomically.
+    """Claim (channel, local date) and its question, and move the schedule on, atomically.
 
-    Returns None when that date was already claimed: a post is never made twice.
+    Returns None when that date was already claimed in the channel, by this schedule or by one
+    removed since: a channel never gets two posts of one date.
     """
 
     def tx(conn: sqlite3.Connection) -> Post | None:
@@ -246,9 +259,9 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
         if not rows:
             return None
         conn.execute(
-            "INSERT OR IGNORE INTO schedule_used (schedule_id, cycle, question_id) "
+            "INSERT OR IGNORE INTO channel_used (channel_id, cycle, question_id) "
             "VALUES (?, ?, ?)",
-            (claim.schedule_id, claim.cycle, claim.question_id),
+            (claim.channel_id, claim.cycle, claim.question_id),
         )
         return _post(rows[0])
 
@@ -276,13 +289,14 @@ async def release_claim(db: Database, post_id: int) -> None:
         rows = list(
             conn.execute(
                 "DELETE FROM posts WHERE id = ? AND state = 'claimed' "
-                "RETURNING schedule_id, question_id",
+                "RETURNING channel_id, question_id",
                 (post_id,),
             ).fetchall()
         )
-        if rows and rows[0][0] is not None:
+        if rows:
             conn.execute(
-                "DELETE FROM schedule_used WHERE schedule_id = ? AND question_id = ?",
+                "DELETE FROM channel_used WHERE channel_id = ?1 AND question_id = ?2 AND cycle = "
+                "(SELECT max(cycle) FROM channel_used WHERE channel_id = ?1)",
                 (rows[0][0], rows[0][1]),
             )
 
@@ -306,6 +320,15 @@ async def get_post(db: Database, post_id: int) -> Post | None:
 async def post_on(db: Database, schedule_id: int, local_date: str) -> Post | None:
     row = await db.fetchone(
         "SELECT * FROM posts WHERE schedule_id = ? AND local_date = ?", (schedule_id, local_date)
+    )
+    return _post(row) if row else None
+
+
+async def channel_post_on(db: Database, channel_id: int, local_date: str) -> Post | None:
+    """The channel's post of a local date, whichever schedule made it."""
+    row = await db.fetchone(
+        "SELECT * FROM posts WHERE channel_id = ? AND local_date = ? AND state <> 'failed'",
+        (channel_id, local_date),
     )
     return _post(row) if row else None
 

@@ -251,8 +251,10 @@ class Qotd(
         embed = discord.Embed(title="Question of the day", colour=discord.Colour.blurple())
         for s in schedules[:25]:
             bank = self.banks.get(s.bank)
-            used = await store.used_questions(self.db, s.id, s.cycle)
+            turn = await store.channel_rotation(self.db, s.channel_id)
             total = len(bank.questions) if bank else 0
+            # the questions of this bank asked in the cycle (the channel may have used another)
+            used = [q for q in turn.used if bank is not None and bank.get(q) is not None]
             state = "⏸️ paused" if s.paused else ("⚠️ stopped" if s.error else "▶️ active")
             lines = [
                 f"{state} · {s.local_time} {s.timezone}, {describe_days(s.days)}",
@@ -286,7 +288,7 @@ class Qotd(
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self._now()
         today = now.astimezone(ZoneInfo(schedule.timezone)).date()
-        existing = await store.post_on(self.db, schedule.id, today.isoformat())
+        existing = await store.channel_post_on(self.db, schedule.channel_id, today.isoformat())
         if existing is not None:
             await reply(interaction, f"Today's question is already posted: {self._link(existing)}")
             return

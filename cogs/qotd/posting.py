@@ -125,18 +125,19 @@ class Poster:
         await asyncio.gather(*(worker() for _ in range(min(MAX_IN_FLIGHT, len(due)))))
 
     def pick_question(
-        self, bank: Bank, used: set[str], schedule_id: int, cycle: int
+        self, bank: Bank, used: frozenset[str], channel_id: int, cycle: int
     ) -> tuple[Question, int] | None:
-        """The next question of the schedule's rotation: no repeats until the bank is used up.
+        """The next question of the channel's rotation: no repeats until the bank is used up.
 
-        The order of each cycle is a fixed shuffle of the bank, so it is the same after a restart.
+        The order of each cycle is a fixed shuffle of the bank for the channel, so it is the same
+        after a restart and after the channel's schedule is removed and set up again.
         Questions that cannot be asked with buttons are passed over.
         """
         order = self._orders.get(bank.key)
         if order is None:
             order = self._orders[bank.key] = sorted(bank.questions, key=lambda q: q.id)
         for attempt in (cycle, cycle + 1):
-            for question in rotation(order, f"{schedule_id}:{attempt}"):
+            for question in rotation(order, f"channel {channel_id}:{attempt}"):
                 if attempt == cycle and question.id in used:
                     continue
                 if self.banks.askable(bank.key, question):
@@ -178,8 +179,8 @@ class Poster:
                 f"the bank {schedule.bank!r} is no longer loaded; pick another with /qotd setup",
             )
             return None
-        used = await store.used_questions(self.db, schedule.id, schedule.cycle)
-        picked = self.pick_question(bank, used, schedule.id, schedule.cycle)
+        turn = await store.channel_rotation(self.db, schedule.channel_id)
+        picked = self.pick_question(bank, turn.used, schedule.channel_id, turn.cycle)
         if picked is None:
             await self.mark_error(
                 schedule, f"the bank {bank.name!r} has no question that can be asked with buttons"
@@ -205,7 +206,7 @@ class Poster:
         )
         post = await store.claim_post(self.db, claim, _epoch(now))
         if post is None:
-            log.info("qotd: schedule %s already posted %s", schedule.id, day)
+            log.info("qotd: channel %s already has its post of %s", schedule.channel_id, day)
             return None
         await self.send(post, schedule)
         return await store.get_post(self.db, post.id)
