@@ -699,10 +699,14 @@ class Emulator(MemberActions):
         @r("GET", "/channels/{channel_id}/messages")
         async def history(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
             channel = self._channel(p["channel_id"])
-            limit = int(req.query.get("limit", 50))
+            limit = min(int(req.query.get("limit", 50)), 100)
             msgs = sorted(self.public(channel), key=lambda m: m.id, reverse=True)
             if "before" in req.query:
                 msgs = [m for m in msgs if m.id < int(req.query["before"])]
+            elif "after" in req.query:
+                # the ``limit`` messages right after it, newest first (as Discord returns them)
+                later = [m for m in reversed(msgs) if m.id > int(req.query["after"])]
+                return 200, [m.to_json() for m in reversed(later[:limit])]
             return 200, [m.to_json() for m in msgs[:limit]]
 
         @r("GET", "/channels/{channel_id}/messages/{message_id}")

@@ -183,6 +183,11 @@ async def set_schedule_error(db: Database, schedule_id: int, error: str | None) 
     )
 
 
+async def set_schedule_notice(db: Database, schedule_id: int, notice: str) -> None:
+    """A note for /qotd status (a skipped post, ...); the schedule goes on."""
+    await db.execute("UPDATE schedules SET notice = ? WHERE id = ?", (notice, schedule_id))
+
+
 async def move_schedule(
     db: Database, schedule_id: int, next_due: int, notice: str | None = None
 ) -> None:
@@ -259,8 +264,7 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
         if not rows:
             return None
         conn.execute(
-            "INSERT OR IGNORE INTO channel_used (channel_id, cycle, question_id) "
-            "VALUES (?, ?, ?)",
+            "INSERT OR IGNORE INTO channel_used (channel_id, cycle, question_id) VALUES (?, ?, ?)",
             (claim.channel_id, claim.cycle, claim.question_id),
         )
         return _post(rows[0])
@@ -282,8 +286,11 @@ async def set_post_thread(db: Database, post_id: int, thread_id: int) -> None:
     await db.execute("UPDATE posts SET thread_id = ? WHERE id = ?", (thread_id, post_id))
 
 
-async def release_claim(db: Database, post_id: int) -> None:
-    """Undo a claim whose message could not be sent, so the date can be posted later."""
+async def release_claim(db: Database, post_id: int, *, keep_question: bool = False) -> None:
+    """Undo a claim whose message could not be sent, so the date can be posted later.
+
+    ``keep_question``: the question stays asked in the channel's rotation (it could not be shown:
+    the next post moves on to another one)."""
 
     def tx(conn: sqlite3.Connection) -> None:
         rows = list(
@@ -293,7 +300,7 @@ async def release_claim(db: Database, post_id: int) -> None:
                 (post_id,),
             ).fetchall()
         )
-        if rows:
+        if rows and not keep_question:
             conn.execute(
                 "DELETE FROM channel_used WHERE channel_id = ?1 AND question_id = ?2 AND cycle = "
                 "(SELECT max(cycle) FROM channel_used WHERE channel_id = ?1)",

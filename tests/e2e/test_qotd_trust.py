@@ -3,8 +3,14 @@ failure kept to itself, forged clicks and option values refused, operators' edit
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import asyncio
+from datetime import timedelta
 
+import discord.http
+import pytest
+
+from bot.bank.library import BankLibrary
+from bot.bank.model import Bank, Question
 from bot.db import qotd as store
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness
@@ -61,3 +67,137 @@ async def test_remove_and_setup_again_keeps_one_post_a_day_and_the_rotation(
         r[0] for r in await harness.db.fetchall("SELECT question_id FROM posts ORDER BY local_date")
     ]
     assert len(asked) == 17 and len(set(asked)) == 17
+
+
+async def test_a_post_sent_before_a_restart_is_found_behind_many_newer_messages(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    await setup_qotd(harness, admin)
+    await harness.tick(NINE)
+    (message,) = posts(harness)
+    # the confirmation was lost in a crash; the channel went on chatting meanwhile
+    await harness.db.execute("UPDATE posts SET state = 'claimed', message_id = NULL")
+    chatter = harness.member("chatty")
+    for n in range(40):
+        emu.create_message(harness.channel, {"content": f"chat {n}"}, author=chatter.user)
+    age_messages(emu, 600)  # back after Discord's nonce window
+    await harness.restart()
+    await harness.tick(NINE + timedelta(minutes=10))
+    assert posts(harness) == [message]
+    confirmed = await store.post_on(harness.db, 1, "2026-12-01")
+    assert confirmed is not None and confirmed.message_id == message.id
+
+
+async def test_a_claim_never_sent_is_released_when_too_late(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    await setup_qotd(harness, admin)
+    schedule = (await store.guild_schedules(harness.db, harness.guild.id))[0]
+    tuesday = harness.banks.banks["generative-ai-interview-questions"].questions[0].id
+    claim = store.Claim(
+        schedule.id,
+        harness.guild.id,
+        harness.channel.id,
+        "2026-12-01",
+        "generative-ai-interview-questions",
+        tuesday,
+        "q1d20261201",
+        1,
+        int((NINE + timedelta(hours=23, minutes=50)).timestamp()),
+        int((NINE + timedelta(days=1)).timestamp()),
+    )
+    assert await store.claim_post(harness.db, claim, int(NINE.timestamp())) is not None
+    await harness.stop()  # it crashed before sending Tuesday's question
+    friday = NINE + timedelta(days=3)
+    harness.clock.set(friday)
+    await harness.start()
+    await harness.tick()
+    (post,) = posts(harness)
+    assert "Fri 04 Dec 2026" in post.embeds[0]["title"]
+    assert [r[0] for r in await harness.db.fetchall("SELECT local_date FROM posts")] == [
+        "2026-12-04"
+    ]
+    await harness.tick(friday + timedelta(minutes=1))
+    assert [m for m in emu.public(harness.channel) if "Answer ·" in m.text()] == []
+    status = await (await emu.slash("qotd status", member=admin)).reply()
+    assert "Skipped the question of Tue 01 Dec" in status.text()
+
+
+class _NoWaitAsyncio:
+    """asyncio for discord.py's HTTP client, with its pauses between retries cut to nothing:
+    its whole retry budget (5 tries, 25 s) passes in a moment."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(delay: float, result: object = None) -> object:
+        await asyncio.sleep(0)
+        return result
+
+
+async def test_a_reveal_is_retried_until_sent(
+    harness: BotHarness, admin: Member, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await setup_qotd(harness, admin, reveal_after=2)
+    await harness.tick(NINE)
+    (post,) = posts(harness)
+    monkeypatch.setattr(discord.http, "asyncio", _NoWaitAsyncio())
+    emu.fail_next("POST", rf"/channels/{harness.channel.id}/messages$", 500, count=5)
+    await harness.tick(NINE + timedelta(hours=2))  # Discord fails for the whole retry budget
+    assert [m for m in emu.public(harness.channel) if "Answer ·" in m.text()] == []
+    await harness.tick(NINE + timedelta(hours=2, seconds=30))
+    reveals = [m for m in emu.public(harness.channel) if "Answer ·" in m.text()]
+    assert len(reveals) == 1
+    assert all(b.get("disabled") for b in post.components[0]["components"])
+    await harness.tick(NINE + timedelta(hours=2, seconds=60))
+    assert len([m for m in emu.public(harness.channel) if "Answer ·" in m.text()]) == 1
+
+
+def wide_bank() -> Bank:
+    """A question with 26 choices, one more than Discord can show as lettered buttons (as a
+    bank the loaders let through would give)."""
+    choices = tuple(f"option {n}" for n in range(26))
+    question = Question(
+        id="wide-1",
+        prompt="Which option?",
+        answer="option 0",
+        source="test",
+        choices=choices,
+        correct=0,
+    )
+    return Bank("wide", "Too wide", [question])
+
+
+async def test_a_post_that_cannot_be_made_stops_nothing_for_other_servers(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    await harness.stop()
+    harness.banks = BankLibrary({**harness.banks.banks, "wide": wide_bank()})
+    await harness.start()
+    other = emu.add_guild("Other Server")
+    await emu.join_guild(other)
+    other_admin = emu.add_member(other, "bea", admin=True)
+    await emu.wait_until(lambda: harness.bot.get_guild(other.id) is not None)
+    wide_channel = emu.text_channel(other)
+    answer = await (
+        await emu.slash(
+            "qotd setup",
+            {"channel": wide_channel, "time": "09:00", "timezone": "UTC", "bank": "wide"},
+            member=other_admin,
+        )
+    ).reply()
+    assert "Question of the day set" in answer.text()
+    await setup_qotd(harness, admin, reveal_after=2)
+
+    await harness.tick(NINE)
+    assert len(posts(harness)) == 1
+    for minutes in (1, 2, 3):  # the failed post is not tried again and again
+        await harness.tick(NINE + timedelta(minutes=minutes))
+    await harness.tick(NINE + timedelta(hours=2))  # the healthy server's reveal comes
+    assert len([m for m in emu.public(harness.channel) if "Answer ·" in m.text()]) == 1
+    await harness.tick(NINE + timedelta(days=1))  # and its next question
+    assert len(posts(harness)) == 2
+    assert [m for m in emu.public(wide_channel) if m.custom_ids()] == []
+    status = await (await emu.slash("qotd status", member=other_admin)).reply()
+    assert "could not be posted" in status.text()
