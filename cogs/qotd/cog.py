@@ -30,7 +30,7 @@ from bot.study.schedule import (
     suggest_timezones,
 )
 from bot.study.scoring import qotd_points
-from cogs.qotd.buttons import COG_NAME, QotdButtons
+from cogs.qotd.buttons import COG_NAME, OUT_OF_DATE, QotdButtons
 from cogs.qotd.posting import Poster
 
 log = logging.getLogger(__name__)
@@ -371,8 +371,10 @@ class Qotd(
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
         mc = self.banks.choices(post.bank, question, post.id) if question else None
-        if question is None or mc is None or not 0 <= choice < len(mc.options):
+        if question is None or mc is None:
             raise UserError("This question's bank is no longer loaded, so it cannot be answered.")
+        if not 0 <= choice < len(mc.options):
+            raise UserError(OUT_OF_DATE)
         correct = choice == mc.correct
         outcome = await record_answer(
             self.db,

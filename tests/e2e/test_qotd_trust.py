@@ -201,3 +201,25 @@ async def test_a_post_that_cannot_be_made_stops_nothing_for_other_servers(
     assert [m for m in emu.public(wide_channel) if m.custom_ids()] == []
     status = await (await emu.slash("qotd status", member=other_admin)).reply()
     assert "could not be posted" in status.text()
+
+
+async def test_forged_answer_buttons_are_refused_plainly(
+    harness: BotHarness, admin: Member, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    await setup_qotd(harness, admin)
+    await harness.tick(NINE)
+    (post,) = posts(harness)
+    post_id = post.custom_ids()[0].split(":")[1]
+    mallory = harness.member("mallory")
+    for forged in (
+        f"qotd:{post_id}:99",  # no such option letter
+        f"qotd:{post_id}:7",  # a letter, but not an option of this post
+        f"qotd:{'9' * 27}:0",  # no post id is that large
+        "qotd:0:0",
+    ):
+        refusal = await (await emu.forge_click(post, forged, member=mallory)).reply()
+        assert refusal.ephemeral, forged
+        assert "This button is out of date" in refusal.text(), forged
+    assert "Traceback" not in caplog.text and "Something went wrong" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
+    assert await harness.db.scalar("SELECT count(*) FROM answers") == 0
