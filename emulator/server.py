@@ -290,6 +290,15 @@ class Emulator(MemberActions):
         guild.roles[role.id] = role
         return role
 
+    async def delete_role(self, guild: Guild, role: Role) -> None:
+        guild.roles.pop(role.id, None)
+        for member in guild.members.values():
+            if role.id in member.roles:
+                member.roles.remove(role.id)
+        await self.gateway.dispatch(
+            "GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(role.id)}
+        )
+
     async def remove_member(self, guild: Guild, member: Member) -> None:
         guild.members.pop(member.id, None)
         await self.gateway.dispatch(
