@@ -662,6 +662,16 @@ class Emulator(MemberActions):
                 raise HTTPError(404, 10004, "Unknown Guild")
             return 200, [r.to_json() for r in guild.roles.values()]
 
+        @r("GET", "/guilds/{guild_id}/roles/{role_id}")
+        async def role(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
+            guild = self.guilds.get(int(p["guild_id"]))
+            if guild is None:
+                raise HTTPError(404, 10004, "Unknown Guild")
+            found = guild.roles.get(int(p["role_id"]))
+            if found is None:
+                raise HTTPError(404, 10011, "Unknown Role")
+            return 200, found.to_json()
+
         @r("GET", "/guilds/{guild_id}/channels")
         async def channels(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
             guild = self.guilds.get(int(p["guild_id"]))

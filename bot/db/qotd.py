@@ -84,8 +84,11 @@ def _post(row: sqlite3.Row) -> Post:
     return Post(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
 
 
-async def save_schedule(db: Database, spec: ScheduleSpec, next_due: int, now: int) -> Schedule:
-    """Create the channel's schedule or update it; clears a previous error and pause."""
+async def save_schedule(
+    db: Database, spec: ScheduleSpec, next_due: int, now: int, *, keep_paused: bool = False
+) -> Schedule:
+    """Create the channel's schedule or update it; clears a previous error, and the pause unless
+    ``keep_paused``."""
 
     def tx(conn: sqlite3.Connection) -> Schedule:
         rows = conn.execute(
@@ -95,7 +98,8 @@ async def save_schedule(db: Database, spec: ScheduleSpec, next_due: int, now: in
             "ON CONFLICT (channel_id) DO UPDATE SET local_time = excluded.local_time, "
             "timezone = excluded.timezone, days = excluded.days, role_id = excluded.role_id, "
             "bank = excluded.bank, reveal_after_min = excluded.reveal_after_min, "
-            "thread = excluded.thread, next_due = excluded.next_due, paused = 0, "
+            "thread = excluded.thread, next_due = excluded.next_due, "
+            "paused = CASE WHEN ? THEN schedules.paused ELSE 0 END, "
             "error = NULL, notice = NULL, updated_at = excluded.updated_at "
             "WHERE schedules.guild_id = excluded.guild_id RETURNING *",
             (
@@ -111,8 +115,11 @@ async def save_schedule(db: Database, spec: ScheduleSpec, next_due: int, now: in
                 next_due,
                 now,
                 now,
+                int(keep_paused),
             ),
         ).fetchall()
+        if not rows:
+            raise ValueError(f"channel {spec.channel_id} has a schedule in another server")
         return _schedule(list(rows)[0])
 
     return await db.write(tx)

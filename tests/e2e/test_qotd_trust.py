@@ -223,3 +223,131 @@ async def test_forged_answer_buttons_are_refused_plainly(
     assert "Traceback" not in caplog.text and "Something went wrong" not in caplog.text
     assert not [r for r in caplog.records if r.exc_info]
     assert await harness.db.scalar("SELECT count(*) FROM answers") == 0
+
+
+async def test_setup_refuses_bad_option_values_with_a_sentence(
+    harness: BotHarness, admin: Member, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    no_days = await setup_qotd(harness, admin, days=",,,")
+    assert "at least one day" in no_days.text()
+    fuzzy = await setup_qotd(harness, admin, days="monkey,tuesday-ish,frisbee")
+    assert "'monkey' is not a day" in fuzzy.text()
+    assert (await setup_qotd(harness, admin, days="Monday, thurs")).text().count("mon,thu") == 1
+
+    gone = await emu.add_channel(harness.guild, "doomed")
+    await emu.wait_until(lambda: harness.bot.get_channel(gone.id) is not None)
+    await emu.delete_channel(gone)
+    await emu.wait_until(lambda: harness.bot.get_channel(gone.id) is None)
+    deleted = await setup_qotd(harness, admin, channel=gone)
+    assert "no longer exists" in deleted.text()
+
+    everyone = harness.guild.roles[harness.guild.id]
+    assert "@everyone" in (await setup_qotd(harness, admin, role=everyone)).text()
+    old_role = emu.add_role(harness.guild, "old")
+    await emu.delete_role(harness.guild, old_role)
+    assert "no longer exists" in (await setup_qotd(harness, admin, role=old_role)).text()
+
+    for hours in (0, -3, 2**53):
+        refused = await setup_qotd(harness, admin, reveal_after=hours)
+        assert "reveal_after must be 1 to 72 hours" in refused.text(), hours
+
+    assert not [r for r in caplog.records if r.exc_info]
+    (schedule,) = await store.guild_schedules(harness.db, harness.guild.id)
+    assert schedule.role_id is None and schedule.reveal_after_min is None
+    assert schedule.channel_id == harness.channel.id
+    (qotd,) = [c for c in emu.global_commands if c["name"] == "qotd"]
+    (setup,) = [o for o in qotd["options"] if o["name"] == "setup"]
+    (reveal,) = [o for o in setup["options"] if o["name"] == "reveal_after"]
+    assert (reveal["min_value"], reveal["max_value"]) == (1, 72)
+
+
+def schedule_of(schedules: list[store.Schedule]) -> store.Schedule:
+    (schedule,) = schedules
+    return schedule
+
+
+async def test_edit_changes_only_what_is_given(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    role = emu.add_role(harness.guild, "studiers")
+    await setup_qotd(harness, admin, role=role, thread=True, reveal_after=2, days="weekdays")
+    await (await emu.slash("qotd pause", member=admin)).reply()
+    edited = await (
+        await emu.slash("qotd edit", {"channel": harness.channel, "time": "10:30"}, member=admin)
+    ).reply()
+    assert "time (09:00 → 10:30)" in edited.text()
+    schedule = schedule_of(await store.guild_schedules(harness.db, harness.guild.id))
+    assert (schedule.local_time, schedule.role_id, schedule.thread) == ("10:30", role.id, True)
+    assert (schedule.reveal_after_min, schedule.days, schedule.paused) == (120, 0b0011111, True)
+
+    cleared = await (
+        await emu.slash("qotd edit", {"channel": harness.channel, "clear_role": True}, member=admin)
+    ).reply()
+    assert f"role (<@&{role.id}> → none)" in cleared.text()
+    schedule = schedule_of(await store.guild_schedules(harness.db, harness.guild.id))
+    assert schedule.role_id is None and schedule.local_time == "10:30" and schedule.thread
+
+    bad = await (
+        await emu.slash("qotd edit", {"channel": harness.channel, "days": "blursday"}, member=admin)
+    ).reply()
+    assert "'blursday' is not a day" in bad.text()
+    quiet = await emu.add_channel(harness.guild, "quiet")
+    await emu.wait_until(lambda: harness.bot.get_channel(quiet.id) is not None)
+    missing = await (
+        await emu.slash("qotd edit", {"channel": quiet, "time": "08:00"}, member=admin)
+    ).reply()
+    assert "There is no question of the day in" in missing.text()
+
+    help_text = (await (await emu.slash("help", member=admin)).reply()).text()
+    assert "/qotd edit" in help_text
+
+
+async def test_setup_says_what_it_replaces(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    role = emu.add_role(harness.guild, "studiers")
+    first = await setup_qotd(harness, admin, role=role, reveal_after=2)
+    assert "replaced" not in first.text()
+    again = await setup_qotd(harness, admin, time="10:00")
+    text = again.text()
+    assert "This replaced the channel's previous settings" in text
+    assert "time (09:00 → 10:00)" in text and f"role (<@&{role.id}> → none)" in text
+    assert "reveal (after 2 h → just before the next question)" in text
+    assert "Answers, scores and the rotation of questions are kept" in text
+    assert "/qotd edit" in text
+
+
+async def test_setup_after_todays_post_announces_tomorrows(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    await setup_qotd(harness, admin)
+    harness.clock.set(NINE - timedelta(minutes=30))
+    assert "Posted:" in (await (await emu.slash("qotd post-now", member=admin)).reply()).text()
+    again = await setup_qotd(harness, admin, thread=True)
+    tomorrow = int((NINE + timedelta(days=1)).timestamp())
+    assert f"First question: <t:{tomorrow}:F>" in again.text()
+
+
+async def test_status_counts_the_questions_left_of_the_bank_in_use(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    await setup_qotd(harness, admin)
+    for day in range(3):
+        await harness.tick(NINE + timedelta(days=day))
+    await setup_qotd(harness, admin, bank="ml-acronyms")
+    status = await (await emu.slash("qotd status", member=admin)).reply()
+    assert "15 of 15 questions left in this cycle" in status.text()
+
+
+async def test_setup_refuses_a_bank_with_nothing_to_ask(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    await harness.stop()
+    lonely = Bank(
+        "lonely", "Lonely", [Question(id="l1", prompt="What is X?", answer="Y", source="t")]
+    )
+    harness.banks = BankLibrary({**harness.banks.banks, "lonely": lonely})
+    await harness.start()
+    refused = await setup_qotd(harness, admin, bank="lonely")
+    assert "The bank 'Lonely' has no question that can be asked with buttons" in refused.text()
+    assert await store.guild_schedules(harness.db, harness.guild.id) == []
