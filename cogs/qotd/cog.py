@@ -504,8 +504,9 @@ class Qotd(
         post = await self.poster.publish(schedule, today, now, upcoming)
         if post is None or post.message_id is None:
             fresh = await store.schedule_by_id(self.db, schedule.id)
-            problem = fresh.error if fresh and fresh.error else "it could not be sent; try again"
-            raise UserError(f"No question was posted: {problem}.")
+            problem = (fresh.error or fresh.notice) if fresh else None
+            problem = problem or "it could not be sent; try again"
+            raise UserError(f"No question was posted: {problem.rstrip('.')}.")
         await reply(interaction, f"Posted: {self._link(post)}")
 
     def _link(self, post: store.Post) -> str:
@@ -529,7 +530,9 @@ class Qotd(
         self, interaction: discord.Interaction[StudyBot], channel: discord.TextChannel | None = None
     ) -> None:
         schedule = await self._schedule_for(interaction, channel)
-        due, _ = next_due(self._now(), schedule.local_time, schedule.days, schedule.timezone)
+        due = await self._first_due(
+            schedule.channel_id, self._now(), schedule.local_time, schedule.days, schedule.timezone
+        )
         await store.set_paused(
             self.db, schedule.guild_id, schedule.channel_id, False, next_due=int(due.timestamp())
         )

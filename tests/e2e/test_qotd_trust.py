@@ -326,6 +326,9 @@ async def test_setup_after_todays_post_announces_tomorrows(
     again = await setup_qotd(harness, admin, thread=True)
     tomorrow = int((NINE + timedelta(days=1)).timestamp())
     assert f"First question: <t:{tomorrow}:F>" in again.text()
+    await (await emu.slash("qotd pause", member=admin)).reply()
+    resumed = await (await emu.slash("qotd resume", member=admin)).reply()
+    assert f"Next question: <t:{tomorrow}:F>" in resumed.text()
 
 
 async def test_status_counts_the_questions_left_of_the_bank_in_use(
