@@ -6,6 +6,7 @@ for the bot's answer and read it as that member sees it.
 
 from __future__ import annotations
 
+import copy
 import secrets
 import time
 from collections.abc import Callable
@@ -274,6 +275,20 @@ class MemberActions:
         data = {"custom_id": custom_id, "component_type": 2}
         ix, payload = self._base_payload(COMPONENT, member, channel, data)
         payload["message"] = message.to_json()
+        ix.component_message_id = message.id
+        return await self._send(ix, payload, member)
+
+    async def forge_click(self, message: Message, custom_id: str, *, member: Member) -> Handle:
+        """A click whose ``custom_id`` was forged, in the interaction and in the copy of the
+        message it carries (its first button's id replaced), as an attacker's probe sends it:
+        the bot must not trust what a custom_id says."""
+        channel = self.channels[message.channel_id]
+        data = {"custom_id": custom_id, "component_type": 2}
+        ix, payload = self._base_payload(COMPONENT, member, channel, data)
+        forged = copy.deepcopy(message.to_json())
+        button = next(c for c in iter_components(forged["components"]) if "custom_id" in c)
+        button["custom_id"] = custom_id
+        payload["message"] = forged
         ix.component_message_id = message.id
         return await self._send(ix, payload, member)
 

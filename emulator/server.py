@@ -290,6 +290,15 @@ class Emulator(MemberActions):
         guild.roles[role.id] = role
         return role
 
+    async def delete_role(self, guild: Guild, role: Role) -> None:
+        guild.roles.pop(role.id, None)
+        for member in guild.members.values():
+            if role.id in member.roles:
+                member.roles.remove(role.id)
+        await self.gateway.dispatch(
+            "GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(role.id)}
+        )
+
     async def remove_member(self, guild: Guild, member: Member) -> None:
         guild.members.pop(member.id, None)
         await self.gateway.dispatch(
@@ -653,6 +662,16 @@ class Emulator(MemberActions):
                 raise HTTPError(404, 10004, "Unknown Guild")
             return 200, [r.to_json() for r in guild.roles.values()]
 
+        @r("GET", "/guilds/{guild_id}/roles/{role_id}")
+        async def role(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
+            guild = self.guilds.get(int(p["guild_id"]))
+            if guild is None:
+                raise HTTPError(404, 10004, "Unknown Guild")
+            found = guild.roles.get(int(p["role_id"]))
+            if found is None:
+                raise HTTPError(404, 10011, "Unknown Role")
+            return 200, found.to_json()
+
         @r("GET", "/guilds/{guild_id}/channels")
         async def channels(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
             guild = self.guilds.get(int(p["guild_id"]))
@@ -699,10 +718,14 @@ class Emulator(MemberActions):
         @r("GET", "/channels/{channel_id}/messages")
         async def history(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
             channel = self._channel(p["channel_id"])
-            limit = int(req.query.get("limit", 50))
+            limit = min(int(req.query.get("limit", 50)), 100)
             msgs = sorted(self.public(channel), key=lambda m: m.id, reverse=True)
             if "before" in req.query:
                 msgs = [m for m in msgs if m.id < int(req.query["before"])]
+            elif "after" in req.query:
+                # the ``limit`` messages right after it, newest first (as Discord returns them)
+                later = [m for m in reversed(msgs) if m.id > int(req.query["after"])]
+                return 200, [m.to_json() for m in reversed(later[:limit])]
             return 200, [m.to_json() for m in msgs[:limit]]
 
         @r("GET", "/channels/{channel_id}/messages/{message_id}")

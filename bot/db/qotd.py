@@ -85,8 +85,11 @@ def _post(row: sqlite3.Row) -> Post:
     return Post(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
 
 
-async def save_schedule(db: Database, spec: ScheduleSpec, next_due: int, now: int) -> Schedule:
-    """Create the channel's schedule or update it; clears a previous error and pause."""
+async def save_schedule(
+    db: Database, spec: ScheduleSpec, next_due: int, now: int, *, keep_paused: bool = False
+) -> Schedule:
+    """Create the channel's schedule or update it; clears a previous error, and the pause unless
+    ``keep_paused``."""
 
     def tx(conn: sqlite3.Connection) -> Schedule:
         rows = conn.execute(
@@ -96,7 +99,8 @@ async def save_schedule(db: Database, spec: ScheduleSpec, next_due: int, now: in
             "ON CONFLICT (channel_id) DO UPDATE SET local_time = excluded.local_time, "
             "timezone = excluded.timezone, days = excluded.days, role_id = excluded.role_id, "
             "bank = excluded.bank, reveal_after_min = excluded.reveal_after_min, "
-            "thread = excluded.thread, next_due = excluded.next_due, paused = 0, "
+            "thread = excluded.thread, next_due = excluded.next_due, "
+            "paused = CASE WHEN ? THEN schedules.paused ELSE 0 END, "
             "error = NULL, notice = NULL, updated_at = excluded.updated_at "
             "WHERE schedules.guild_id = excluded.guild_id RETURNING *",
             (
@@ -112,8 +116,11 @@ async def save_schedule(db: Database, spec: ScheduleSpec, next_due: int, now: in
                 next_due,
                 now,
                 now,
+                int(keep_paused),
             ),
         ).fetchall()
+        if not rows:
+            raise ValueError(f"channel {spec.channel_id} has a schedule in another server")
         return _schedule(list(rows)[0])
 
     return await db.write(tx)
@@ -184,6 +191,11 @@ async def set_schedule_error(db: Database, schedule_id: int, error: str | None) 
     )
 
 
+async def set_schedule_notice(db: Database, schedule_id: int, notice: str) -> None:
+    """A note for /qotd status (a skipped post, ...); the schedule goes on."""
+    await db.execute("UPDATE schedules SET notice = ? WHERE id = ?", (notice, schedule_id))
+
+
 async def move_schedule(
     db: Database, schedule_id: int, next_due: int, notice: str | None = None
 ) -> None:
@@ -193,12 +205,24 @@ async def move_schedule(
     )
 
 
-async def used_questions(db: Database, schedule_id: int, cycle: int) -> set[str]:
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    """Where a channel is in its rotation: the current cycle and the questions asked in it."""
+
+    cycle: int
+    used: frozenset[str]
+
+
+async def channel_rotation(db: Database, channel_id: int) -> Rotation:
+    """The channel's rotation, whichever schedules served it (kept when one is removed)."""
     rows = await db.fetchall(
-        "SELECT question_id FROM schedule_used WHERE schedule_id = ? AND cycle = ?",
-        (schedule_id, cycle),
+        "SELECT cycle, question_id FROM channel_used WHERE channel_id = ?1 AND cycle = "
+        "(SELECT max(cycle) FROM channel_used WHERE channel_id = ?1)",
+        (channel_id,),
     )
-    return {r[0] for r in rows}
+    if not rows:
+        return Rotation(1, frozenset())
+    return Rotation(rows[0][0], frozenset(r[1] for r in rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,9 +240,10 @@ class Claim:
 
 
 async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
-    """Claim (schedule, local date) and its question, and move the schedule on, atomically.
+    """Claim (channel, local date) and its question, and move the schedule on, atomically.
 
-    Returns None when that date was already claimed: a post is never made twice.
+    Returns None when that date was already claimed in the channel, by this schedule or by one
+    removed since: a channel never gets two posts of one date.
     """
 
     def tx(conn: sqlite3.Connection) -> Post | None:
@@ -247,9 +272,8 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
         if not rows:
             return None
         conn.execute(
-            "INSERT OR IGNORE INTO schedule_used (schedule_id, cycle, question_id) "
-            "VALUES (?, ?, ?)",
-            (claim.schedule_id, claim.cycle, claim.question_id),
+            "INSERT OR IGNORE INTO channel_used (channel_id, cycle, question_id) VALUES (?, ?, ?)",
+            (claim.channel_id, claim.cycle, claim.question_id),
         )
         return _post(rows[0])
 
@@ -270,20 +294,24 @@ async def set_post_thread(db: Database, post_id: int, thread_id: int) -> None:
     await db.execute("UPDATE posts SET thread_id = ? WHERE id = ?", (thread_id, post_id))
 
 
-async def release_claim(db: Database, post_id: int) -> None:
-    """Undo a claim whose message could not be sent, so the date can be posted later."""
+async def release_claim(db: Database, post_id: int, *, keep_question: bool = False) -> None:
+    """Undo a claim whose message could not be sent, so the date can be posted later.
+
+    ``keep_question``: the question stays asked in the channel's rotation (it could not be shown:
+    the next post moves on to another one)."""
 
     def tx(conn: sqlite3.Connection) -> None:
         rows = list(
             conn.execute(
                 "DELETE FROM posts WHERE id = ? AND state = 'claimed' "
-                "RETURNING schedule_id, question_id",
+                "RETURNING channel_id, question_id",
                 (post_id,),
             ).fetchall()
         )
-        if rows and rows[0][0] is not None:
+        if rows and not keep_question:
             conn.execute(
-                "DELETE FROM schedule_used WHERE schedule_id = ? AND question_id = ?",
+                "DELETE FROM channel_used WHERE channel_id = ?1 AND question_id = ?2 AND cycle = "
+                "(SELECT max(cycle) FROM channel_used WHERE channel_id = ?1)",
                 (rows[0][0], rows[0][1]),
             )
 
@@ -311,6 +339,15 @@ async def get_post(db: Database, post_id: int) -> Post | None:
 async def post_on(db: Database, schedule_id: int, local_date: str) -> Post | None:
     row = await db.fetchone(
         "SELECT * FROM posts WHERE schedule_id = ? AND local_date = ?", (schedule_id, local_date)
+    )
+    return _post(row) if row else None
+
+
+async def channel_post_on(db: Database, channel_id: int, local_date: str) -> Post | None:
+    """The channel's post of a local date, whichever schedule made it."""
+    row = await db.fetchone(
+        "SELECT * FROM posts WHERE channel_id = ? AND local_date = ? AND state <> 'failed'",
+        (channel_id, local_date),
     )
     return _post(row) if row else None
 

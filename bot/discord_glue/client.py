@@ -181,11 +181,27 @@ def explain(error: Exception) -> str | None:
     if isinstance(error, app_commands.BotMissingPermissions):
         needed = permission_names(error.missing_permissions)
         return f"I need the {needed} permission in this channel."
+    if isinstance(error, app_commands.TransformerError):
+        return _unusable_option(error)
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use this command here."
     return None
+
+
+def _unusable_option(error: app_commands.TransformerError) -> str:
+    """An option value that names nothing usable any more (a channel or role deleted while the
+    member was typing, or a forged request)."""
+    kind = error.type
+    mention = getattr(error.value, "mention", None) or repr(str(error.value))
+    if kind is discord.AppCommandOptionType.channel:
+        return f"The channel {mention} no longer exists or is not one I can use: pick another one."
+    if kind is discord.AppCommandOptionType.role:
+        return f"The role {mention} no longer exists: pick another one."
+    if kind in (discord.AppCommandOptionType.user, discord.AppCommandOptionType.mentionable):
+        return f"{mention} is not a member of this server any more."
+    return f"{mention} is not a value this option accepts."
 
 
 async def report_error(interaction: discord.Interaction, error: Exception) -> None:

@@ -17,6 +17,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ALL_DAYS = 0b1111111
 WEEKDAYS = 0b0011111
 WEEKENDS = 0b1100000
@@ -142,12 +143,20 @@ def parse_days(text: str) -> int:
     for part in re.split(r"[,\s]+", value):
         if not part:
             continue
-        key = part[:3]
-        if key not in DAY_NAMES:
+        # a day's name or a beginning of it of 3 letters or more ("tue", "thurs", "friday")
+        found = [
+            i for i, name in enumerate(DAY_FULL_NAMES) if len(part) >= 3 and name.startswith(part)
+        ]
+        if not found:
             raise ScheduleError(
                 f"{part!r} is not a day: use daily, weekdays, weekends or a list like mon,wed,fri."
             )
-        mask |= 1 << DAY_NAMES.index(key)
+        mask |= 1 << found[0]
+    if not mask:
+        raise ScheduleError(
+            f"{text.strip()!r} names no day: a schedule needs at least one day, "
+            "like daily, weekdays or mon,wed,fri."
+        )
     return mask
 
 

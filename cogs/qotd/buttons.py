@@ -12,13 +12,23 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.bank.choices import MultipleChoice
-from bot.discord_glue.client import with_cog
+from bot.discord_glue.client import UserError, with_cog
 from bot.discord_glue.render import LETTERS
 
 if TYPE_CHECKING:
     from bot.discord_glue.client import StudyBot
 
 COG_NAME = "Qotd"
+MAX_POST_ID = 2**63 - 1  # a row id: what a custom_id claims beyond it names no post
+OUT_OF_DATE = (
+    "This button is out of date: answer with the buttons of the latest question of the day."
+)
+
+
+def valid_click(post_id: int, choice: int) -> bool:
+    """Whether a custom_id's numbers can name a post and one of its options at all (a forged or
+    stale custom_id may carry anything the template lets through)."""
+    return 0 < post_id <= MAX_POST_ID and 0 <= choice < len(LETTERS)
 
 
 class QotdButtons(Protocol):
@@ -43,7 +53,7 @@ class AnswerButton(
     ) -> None:
         super().__init__(
             discord.ui.Button(
-                label=LETTERS[choice],
+                label=LETTERS[choice] if valid_click(post_id, choice) else "?",
                 style=style,
                 custom_id=f"qotd:{post_id}:{choice}",
                 disabled=disabled,
@@ -64,6 +74,8 @@ class AnswerButton(
 
     async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
         async def answer(cog: QotdButtons) -> None:
+            if not valid_click(self.post_id, self.choice):
+                raise UserError(OUT_OF_DATE)
             await cog.answer(interaction, self.post_id, self.choice)
 
         await with_cog(interaction, COG_NAME, answer)

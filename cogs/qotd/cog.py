@@ -14,6 +14,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from discord import app_commands
 from discord.ext import commands
 
+from bot.bank.library import BankLibrary
+from bot.bank.model import Bank
 from bot.db import qotd as store
 from bot.db.answers import NewAnswer, get_streak, record_answer
 from bot.discord_glue.autocomplete import bank_choices
@@ -30,7 +32,7 @@ from bot.study.schedule import (
     suggest_timezones,
 )
 from bot.study.scoring import qotd_points
-from cogs.qotd.buttons import COG_NAME, QotdButtons
+from cogs.qotd.buttons import COG_NAME, OUT_OF_DATE, QotdButtons
 from cogs.qotd.posting import Poster
 
 log = logging.getLogger(__name__)
@@ -45,8 +47,38 @@ NEEDED = FEATURE_PERMISSIONS["qotd"]
 NEEDED_FOR_THREADS = FEATURE_PERMISSIONS["qotd threads"]
 
 
+REVEAL_AFTER_MIN, REVEAL_AFTER_MAX = 1, 72  # hours
+
+
 def _permission_names(perms: discord.Permissions) -> str:
     return permission_names([name for name, value in perms if value])
+
+
+def _describe_reveal(minutes: int | None) -> str:
+    return f"after {minutes // 60} h" if minutes is not None else "just before the next question"
+
+
+def _settings_diff(
+    old: store.Schedule, new: store.Schedule, banks: BankLibrary
+) -> list[tuple[str, str, str]]:
+    """Each setting of a schedule, before and after: (name, old, new)."""
+
+    def bank_name(key: str) -> str:
+        found = banks.get(key)
+        return found.name if found else key
+
+    def role(role_id: int | None) -> str:
+        return f"<@&{role_id}>" if role_id else "none"
+
+    return [
+        ("time", old.local_time, new.local_time),
+        ("timezone", old.timezone, new.timezone),
+        ("days", describe_days(old.days), describe_days(new.days)),
+        ("role", role(old.role_id), role(new.role_id)),
+        ("bank", bank_name(old.bank), bank_name(new.bank)),
+        ("reveal", _describe_reveal(old.reveal_after_min), _describe_reveal(new.reveal_after_min)),
+        ("thread", "yes" if old.thread else "no", "yes" if new.thread else "no"),
+    ]
 
 
 @app_commands.guild_only()
@@ -149,6 +181,100 @@ class Qotd(
         missing = discord.Permissions(needed.value & ~perms.value)
         return _permission_names(missing) if missing.value else None
 
+    # --- checking what an admin gave ----------
+    @staticmethod
+    async def _check_role(interaction: discord.Interaction[StudyBot], role: discord.Role) -> None:
+        if role.is_default():
+            raise UserError(
+                "I do not ping @everyone: pick a role for the question of the day, or none."
+            )
+        guild = interaction.guild
+        if guild is None:
+            raise UserError(f"The role {role.name!r} no longer exists: pick another one.")
+        if guild.get_role(role.id) is None:  # not in the cache yet, or deleted: ask Discord
+            try:
+                await guild.fetch_role(role.id)
+            except discord.NotFound:
+                raise UserError(
+                    f"The role {role.name!r} no longer exists: pick another one."
+                ) from None
+
+    @staticmethod
+    def _check_reveal_after(hours: int | None) -> None:
+        # Discord enforces the option's range in its clients; a forged request is checked here
+        if hours is not None and not REVEAL_AFTER_MIN <= hours <= REVEAL_AFTER_MAX:
+            raise UserError(
+                f"reveal_after must be {REVEAL_AFTER_MIN} to {REVEAL_AFTER_MAX} hours, not {hours}."
+            )
+
+    def _check_bank(self, bank: str | None) -> Bank:
+        key = bank or self.banks.default_key()
+        chosen = self.banks.get(key) if key else None
+        if chosen is None:
+            known = ", ".join(self.banks.banks) or "none"
+            raise UserError(f"There is no bank {bank!r}. Loaded banks: {known}.")
+        if not any(self.banks.askable(chosen.key, q) for q in chosen.questions):
+            raise UserError(
+                f"The bank {chosen.name!r} has no question that can be asked with buttons: "
+                "pick another bank."
+            )
+        return chosen
+
+    async def _first_due(
+        self, channel_id: int, now: datetime, local_time: str, days: int, zone: str
+    ) -> datetime:
+        """The next due instant whose local date the channel has not had its question yet."""
+        due, day = next_due(now, local_time, days, zone)
+        if await store.channel_post_on(self.db, channel_id, day.isoformat()) is not None:
+            due, _ = next_due(due, local_time, days, zone)
+        return due
+
+    async def _save(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        spec: store.ScheduleSpec,
+        *,
+        keep_paused: bool,
+    ) -> tuple[store.Schedule, datetime]:
+        now = self._now()
+        due = await self._first_due(spec.channel_id, now, spec.local_time, spec.days, spec.timezone)
+        schedule = await store.save_schedule(
+            self.db,
+            spec,
+            next_due=int(due.timestamp()),
+            now=int(now.timestamp()),
+            keep_paused=keep_paused,
+        )
+        assert interaction.guild_id is not None
+        await self.bot.zones.set(
+            interaction.guild_id, spec.timezone, int(now.timestamp()), only_if_unset=True
+        )
+        return schedule, due
+
+    def _summary(
+        self, schedule: store.Schedule, due: datetime, channel: discord.TextChannel
+    ) -> list[str]:
+        bank = self.banks.get(schedule.bank)
+        lines = [
+            f"Question of the day set for {channel.mention}: {schedule.local_time} "
+            f"{schedule.timezone}, {describe_days(schedule.days)}, from "
+            f"**{bank.name if bank else schedule.bank}**"
+            + (f", pinging <@&{schedule.role_id}>" if schedule.role_id else "")
+            + (", with a discussion thread" if schedule.thread else "")
+            + ".",
+        ]
+        if schedule.paused:
+            lines.append("It is paused: /qotd resume starts it again.")
+        else:
+            lines.append(
+                f"First question: {ts(due, 'F')} ({ts(due, 'R')}). "
+                f"Answers revealed {_describe_reveal(schedule.reveal_after_min)}."
+            )
+        missing = self._missing_permissions(channel, schedule.thread)
+        if missing:
+            lines.append(f"⚠️ I am missing permissions in {channel.mention}: {missing}.")
+        return lines
+
     # --- commands ----------
     @app_commands.command(name="setup", description="Post a daily question in a channel")
     @app_commands.describe(
@@ -170,7 +296,7 @@ class Qotd(
         days: str = "daily",
         role: discord.Role | None = None,
         bank: str | None = None,
-        reveal_after: app_commands.Range[int, 1, 72] | None = None,
+        reveal_after: app_commands.Range[int, REVEAL_AFTER_MIN, REVEAL_AFTER_MAX] | None = None,
         thread: bool = False,
     ) -> None:
         assert interaction.guild_id is not None
@@ -180,18 +306,17 @@ class Qotd(
             mask = parse_days(days)
         except ScheduleError as exc:
             raise UserError(str(exc)) from None
-        bank_key = bank or self.banks.default_key()
-        chosen = self.banks.get(bank_key) if bank_key else None
-        if chosen is None:
-            known = ", ".join(self.banks.banks) or "none"
-            raise UserError(f"There is no bank {bank!r}. Loaded banks: {known}.")
-        now = self._now()
-        due, _ = next_due(now, local_time, mask, zone)
-        schedule = await store.save_schedule(
-            self.db,
+        target = channel
+        if role is not None:
+            await self._check_role(interaction, role)
+        self._check_reveal_after(reveal_after)
+        chosen = self._check_bank(bank)
+        previous = await store.get_schedule(self.db, interaction.guild_id, target.id)
+        schedule, due = await self._save(
+            interaction,
             store.ScheduleSpec(
                 guild_id=interaction.guild_id,
-                channel_id=channel.id,
+                channel_id=target.id,
                 local_time=local_time,
                 timezone=zone,
                 days=mask,
@@ -200,35 +325,115 @@ class Qotd(
                 reveal_after_min=reveal_after * 60 if reveal_after else None,
                 thread=thread,
             ),
-            next_due=int(due.timestamp()),
-            now=int(now.timestamp()),
+            keep_paused=False,
         )
-        await self.bot.zones.set(
-            interaction.guild_id, zone, int(now.timestamp()), only_if_unset=True
-        )
-        reveal = f"after {reveal_after} h" if reveal_after else "just before the next question"
-        lines = [
-            f"Question of the day set for {channel.mention}: {local_time} {zone}, "
-            f"{describe_days(schedule.days)}, from **{chosen.name}**"
-            + (f", pinging {role.mention}" if role else "")
-            + (", with a discussion thread" if thread else "")
-            + ".",
-            f"First question: {ts(due, 'F')} ({ts(due, 'R')}). Answers revealed {reveal}.",
-        ]
+        lines = self._summary(schedule, due, target)
         if zone_note:
             lines.append(f"Note: {zone_note}.")
-        missing = self._missing_permissions(channel, thread)
-        if missing:
-            lines.append(f"⚠️ I am missing permissions in {channel.mention}: {missing}.")
+        if previous is not None:
+            lines.append(self._replaced(previous, schedule))
+        await reply(interaction, "\n".join(lines))
+
+    def _replaced(self, previous: store.Schedule, now: store.Schedule) -> str:
+        """What /qotd setup changed in an existing schedule, and what it kept."""
+        changes = [
+            f"{name} ({old} → {new})"
+            for name, old, new in _settings_diff(previous, now, self.banks)
+            if old != new
+        ]
+        changed = "; ".join(changes) if changes else "nothing"
+        paused = " It was paused and is now active again." if previous.paused else ""
+        return (
+            f"This replaced the channel's previous settings; changed: {changed}.{paused} "
+            "Answers, scores and the rotation of questions are kept. "
+            "To change only some settings, use /qotd edit."
+        )
+
+    @app_commands.command(name="edit", description="Change some settings of a question of the day")
+    @app_commands.describe(
+        channel="The channel of the question of the day",
+        time="Local time, HH:MM (24 h)",
+        timezone="Your timezone, e.g. Europe/Berlin",
+        days="daily, weekdays, weekends or days like mon,wed,fri",
+        role="A role to ping with each question",
+        clear_role="Ping no role any more",
+        bank="The question bank",
+        reveal_after="Hours until the answer is revealed",
+        thread="Open a discussion thread under each question",
+    )
+    async def edit(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        channel: discord.TextChannel,
+        time: str | None = None,
+        timezone: str | None = None,
+        days: str | None = None,
+        role: discord.Role | None = None,
+        clear_role: bool = False,
+        bank: str | None = None,
+        reveal_after: app_commands.Range[int, REVEAL_AFTER_MIN, REVEAL_AFTER_MAX] | None = None,
+        thread: bool | None = None,
+    ) -> None:
+        """Change only the settings given; the others stay as they are (pause included)."""
+        assert interaction.guild_id is not None
+        current = await store.get_schedule(self.db, interaction.guild_id, channel.id)
+        if current is None:
+            raise UserError(
+                f"There is no question of the day in {channel.mention}: use /qotd setup."
+            )
+        if role is not None and clear_role:
+            raise UserError("Give either role or clear_role, not both.")
+        try:
+            local_time = parse_time(time) if time is not None else current.local_time
+            zone, zone_note = (
+                resolve_timezone(timezone) if timezone is not None else (current.timezone, None)
+            )
+            mask = parse_days(days) if days is not None else current.days
+        except ScheduleError as exc:
+            raise UserError(str(exc)) from None
+        target = channel
+        if role is not None:
+            await self._check_role(interaction, role)
+        self._check_reveal_after(reveal_after)
+        bank_key = self._check_bank(bank).key if bank is not None else current.bank
+        role_id = None if clear_role else (role.id if role is not None else current.role_id)
+        schedule, due = await self._save(
+            interaction,
+            store.ScheduleSpec(
+                guild_id=interaction.guild_id,
+                channel_id=target.id,
+                local_time=local_time,
+                timezone=zone,
+                days=mask,
+                bank=bank_key,
+                role_id=role_id,
+                reveal_after_min=(
+                    reveal_after * 60 if reveal_after is not None else current.reveal_after_min
+                ),
+                thread=thread if thread is not None else current.thread,
+            ),
+            keep_paused=True,
+        )
+        changes = [
+            f"{name} ({old} → {new})"
+            for name, old, new in _settings_diff(current, schedule, self.banks)
+            if old != new
+        ]
+        lines = [f"Changed: {'; '.join(changes)}." if changes else "Nothing changed."]
+        lines += self._summary(schedule, due, target)
+        if zone_note:
+            lines.append(f"Note: {zone_note}.")
         await reply(interaction, "\n".join(lines))
 
     @setup.autocomplete("timezone")
+    @edit.autocomplete("timezone")
     async def _timezone_choices(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
 
     @setup.autocomplete("days")
+    @edit.autocomplete("days")
     async def _days_choices(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
@@ -236,6 +441,7 @@ class Qotd(
         return [app_commands.Choice(name=o, value=o) for o in options if current.lower() in o]
 
     @setup.autocomplete("bank")
+    @edit.autocomplete("bank")
     async def _bank_choices(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
@@ -251,8 +457,10 @@ class Qotd(
         embed = discord.Embed(title="Question of the day", colour=discord.Colour.blurple())
         for s in schedules[:25]:
             bank = self.banks.get(s.bank)
-            used = await store.used_questions(self.db, s.id, s.cycle)
+            turn = await store.channel_rotation(self.db, s.channel_id)
             total = len(bank.questions) if bank else 0
+            # the questions of this bank asked in the cycle (the channel may have used another)
+            used = [q for q in turn.used if bank is not None and bank.get(q) is not None]
             state = "⏸️ paused" if s.paused else ("⚠️ stopped" if s.error else "▶️ active")
             lines = [
                 f"{state} · {s.local_time} {s.timezone}, {describe_days(s.days)}",
@@ -286,7 +494,7 @@ class Qotd(
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self._now()
         today = now.astimezone(ZoneInfo(schedule.timezone)).date()
-        existing = await store.post_on(self.db, schedule.id, today.isoformat())
+        existing = await store.channel_post_on(self.db, schedule.channel_id, today.isoformat())
         if existing is not None:
             await reply(interaction, f"Today's question is already posted: {self._link(existing)}")
             return
@@ -296,8 +504,9 @@ class Qotd(
         post = await self.poster.publish(schedule, today, now, upcoming)
         if post is None or post.message_id is None:
             fresh = await store.schedule_by_id(self.db, schedule.id)
-            problem = fresh.error if fresh and fresh.error else "it could not be sent; try again"
-            raise UserError(f"No question was posted: {problem}.")
+            problem = (fresh.error or fresh.notice) if fresh else None
+            problem = problem or "it could not be sent; try again"
+            raise UserError(f"No question was posted: {problem.rstrip('.')}.")
         await reply(interaction, f"Posted: {self._link(post)}")
 
     def _link(self, post: store.Post) -> str:
@@ -321,7 +530,9 @@ class Qotd(
         self, interaction: discord.Interaction[StudyBot], channel: discord.TextChannel | None = None
     ) -> None:
         schedule = await self._schedule_for(interaction, channel)
-        due, _ = next_due(self._now(), schedule.local_time, schedule.days, schedule.timezone)
+        due = await self._first_due(
+            schedule.channel_id, self._now(), schedule.local_time, schedule.days, schedule.timezone
+        )
         await store.set_paused(
             self.db, schedule.guild_id, schedule.channel_id, False, next_due=int(due.timestamp())
         )
@@ -369,8 +580,10 @@ class Qotd(
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
         mc = self.banks.choices(post.bank, question, post.id) if question else None
-        if question is None or mc is None or not 0 <= choice < len(mc.options):
+        if question is None or mc is None:
             raise UserError("This question's bank is no longer loaded, so it cannot be answered.")
+        if not 0 <= choice < len(mc.options):
+            raise UserError(OUT_OF_DATE)
         correct = choice == mc.correct
         outcome = await record_answer(
             self.db,

@@ -43,6 +43,10 @@ POST_BURST = 2
 # do not hold the event loop for long (50 gave stalls of ~50 ms with 10,000 servers).
 MAX_IN_FLIGHT = 20
 UNCONFIRMED_AFTER = 15  # seconds before a claimed post of another run is resolved
+# Looking for a post sent before a restart: the channel's messages from a little before its claim
+# (clocks differ), oldest first, up to this many (the post comes right after its claim).
+FIND_SENT_MARGIN = timedelta(minutes=5)
+FIND_SENT_LIMIT = 1000
 DUE_BATCH = 500
 POST_CACHE = 2048
 
@@ -125,18 +129,19 @@ class Poster:
         await asyncio.gather(*(worker() for _ in range(min(MAX_IN_FLIGHT, len(due)))))
 
     def pick_question(
-        self, bank: Bank, used: set[str], schedule_id: int, cycle: int
+        self, bank: Bank, used: frozenset[str], channel_id: int, cycle: int
     ) -> tuple[Question, int] | None:
-        """The next question of the schedule's rotation: no repeats until the bank is used up.
+        """The next question of the channel's rotation: no repeats until the bank is used up.
 
-        The order of each cycle is a fixed shuffle of the bank, so it is the same after a restart.
+        The order of each cycle is a fixed shuffle of the bank for the channel, so it is the same
+        after a restart and after the channel's schedule is removed and set up again.
         Questions that cannot be asked with buttons are passed over.
         """
         order = self._orders.get(bank.key)
         if order is None:
             order = self._orders[bank.key] = sorted(bank.questions, key=lambda q: q.id)
         for attempt in (cycle, cycle + 1):
-            for question in rotation(order, f"{schedule_id}:{attempt}"):
+            for question in rotation(order, f"channel {channel_id}:{attempt}"):
                 if attempt == cycle and question.id in used:
                     continue
                 if self.banks.askable(bank.key, question):
@@ -178,8 +183,8 @@ class Poster:
                 f"the bank {schedule.bank!r} is no longer loaded; pick another with /qotd setup",
             )
             return None
-        used = await store.used_questions(self.db, schedule.id, schedule.cycle)
-        picked = self.pick_question(bank, used, schedule.id, schedule.cycle)
+        turn = await store.channel_rotation(self.db, schedule.channel_id)
+        picked = self.pick_question(bank, turn.used, schedule.channel_id, turn.cycle)
         if picked is None:
             await self.mark_error(
                 schedule, f"the bank {bank.name!r} has no question that can be asked with buttons"
@@ -205,13 +210,31 @@ class Poster:
         )
         post = await store.claim_post(self.db, claim, _epoch(now))
         if post is None:
-            log.info("qotd: schedule %s already posted %s", schedule.id, day)
+            log.info("qotd: channel %s already has its post of %s", schedule.channel_id, day)
             return None
         await self.send(post, schedule)
         return await store.get_post(self.db, post.id)
 
     async def send(self, post: store.Post, schedule: store.Schedule | None) -> None:
-        """Send a claimed post and confirm it; on a lasting failure undo the claim."""
+        """Send a claimed post and confirm it; on a lasting failure undo the claim.
+
+        A failure of this post alone (a question that cannot be shown, a bug) skips its date for
+        its channel: it is logged, noted in /qotd status, and never reaches other posts.
+        """
+        try:
+            await self._send(post, schedule)
+        except Exception:
+            log.exception("qotd: post %s (guild %s) could not be made", post.id, post.guild_id)
+            await store.release_claim(self.db, post.id, keep_question=True)
+            if schedule is not None:
+                await store.set_schedule_notice(
+                    self.db,
+                    schedule.id,
+                    f"The question of {date.fromisoformat(post.local_date):%a %d %b} could not "
+                    "be posted (it is logged); the next one comes as planned.",
+                )
+
+    async def _send(self, post: store.Post, schedule: store.Schedule | None) -> None:
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
         mc = self.banks.choices(post.bank, question, post.id) if question else None
@@ -314,25 +337,54 @@ class Poster:
 
     # --- interrupted posts ----------
     async def resolve_unconfirmed(self, now: datetime) -> None:
-        """Claims never confirmed (a crash between claim and send): find the message or send it."""
+        """Claims never confirmed (a crash between claim and send): find the message or send it;
+        a claim older than the catch-up grace that was never sent is released, not sent late."""
         for post in await store.unconfirmed_posts(self.db):
             if post.id in self.in_flight or _epoch(now) - post.claimed_at < UNCONFIRMED_AFTER:
                 continue
-            schedule = (
-                await store.schedule_by_id(self.db, post.schedule_id) if post.schedule_id else None
+            try:
+                await self._resolve(post, now)
+            except Exception:
+                log.exception("qotd: could not resolve the unconfirmed post %s", post.id)
+
+    async def _resolve(self, post: store.Post, now: datetime) -> None:
+        schedule = (
+            await store.schedule_by_id(self.db, post.schedule_id) if post.schedule_id else None
+        )
+        found = await self._find_sent(post)
+        if found is not None:
+            await store.confirm_post(self.db, post.id, found, None, _epoch(now))
+            log.info("qotd: post %s was sent before a restart; confirmed", post.id)
+        elif now - _instant(post.claimed_at) > CATCH_UP_GRACE:
+            await store.release_claim(self.db, post.id)
+            log.info(
+                "qotd: post %s of %s was never sent and is too late: released",
+                post.id,
+                post.local_date,
             )
-            found = await self._find_sent(post)
-            if found is not None:
-                await store.confirm_post(self.db, post.id, found, None, _epoch(now))
-                log.info("qotd: post %s was sent before a restart; confirmed", post.id)
-            else:
-                await self.send(post, schedule)
+            if schedule is not None:
+                await store.set_schedule_notice(
+                    self.db,
+                    schedule.id,
+                    f"Skipped the question of {date.fromisoformat(post.local_date):%a %d %b}: "
+                    "it could not be sent before I went offline.",
+                )
+        else:
+            await self.send(post, schedule)
 
     async def _find_sent(self, post: store.Post) -> int | None:
+        """The message of ``post`` if it was sent: searched from its claim on, so any number of
+        later messages in the channel does not hide it."""
         prefix = f"qotd:{post.id}:"
+        since = discord.utils.time_snowflake(_instant(post.claimed_at) - FIND_SENT_MARGIN)
+        me = self.bot.user
         try:
             channel = await self._channel(post.guild_id, post.channel_id)
-            async for message in channel.history(limit=25):
+            async for message in channel.history(
+                limit=FIND_SENT_LIMIT, after=discord.Object(since), oldest_first=True
+            ):
+                if me is not None and message.author.id != me.id:
+                    continue
                 for row in message.components:
                     for item in getattr(row, "children", []):
                         if str(getattr(item, "custom_id", "")).startswith(prefix):
@@ -346,23 +398,35 @@ class Poster:
         for post in await store.posts_to_reveal(self.db, _epoch(now)):
             try:
                 await self.reveal(post)
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+                # Discord is having trouble: the post stays to reveal, the next tick tries again
+                log.warning("qotd: reveal of post %s not sent yet (%s); will retry", post.id, exc)
             except Exception:
-                log.exception("qotd: reveal of post %s failed", post.id)
+                # this post cannot be revealed (a bug, a question that cannot be shown): logged,
+                # and given up so that it does not fail again every tick
+                log.exception("qotd: reveal of post %s failed; given up", post.id)
+                await store.mark_revealed(self.db, post.id)
 
     async def reveal(self, post: store.Post) -> None:
+        """Close the buttons and reply with the answer; the post counts as revealed only once
+        both are done (a failure leaves it for the next tick, which does both again)."""
         self._posts.pop(post.id, None)
-        if not await store.mark_revealed(self.db, post.id):
-            return  # revealed already
         self.dirty.discard(post.id)
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
         mc = self.banks.choices(post.bank, question, post.id) if question else None
         if question is None or mc is None or post.message_id is None:
+            await store.mark_revealed(self.db, post.id)
             return
         answers = await post_answers(self.db, post.id)
         right = [a for a in answers if a.correct]
         day = date.fromisoformat(post.local_date)
-        channel = await self._channel(post.guild_id, post.channel_id)
+        try:
+            channel = await self._channel(post.guild_id, post.channel_id)
+        except PostingError as exc:
+            log.info("qotd: post %s cannot be revealed: %s", post.id, exc)
+            await store.mark_revealed(self.db, post.id)
+            return
         message = channel.get_partial_message(post.message_id)  # type: ignore[attr-defined]
         view = PostView(question, mc, day, _instant(post.reveal_at), len(answers), revealed=True)
         await self.limiter.acquire()
@@ -370,22 +434,29 @@ class Poster:
             await message.edit(embed=qotd_embed(view), view=answer_view(post.id, mc, revealed=True))
         except discord.NotFound:
             log.info("qotd: post %s was deleted before its reveal", post.id)
+        except discord.Forbidden:
+            log.info("qotd: post %s cannot be closed: permission lost", post.id)
         await self.limiter.acquire()
-        await channel.send(
-            embeds=reveal_embeds(
-                question,
-                mc,
-                day,
-                answered=len(answers),
-                right=len(right),
-                first_right=right[0].user_id if right else None,
-            ),
-            reference=discord.MessageReference(
-                message_id=post.message_id, channel_id=post.channel_id, fail_if_not_exists=False
-            ),
-            mention_author=False,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+        try:
+            await channel.send(
+                embeds=reveal_embeds(
+                    question,
+                    mc,
+                    day,
+                    answered=len(answers),
+                    right=len(right),
+                    first_right=right[0].user_id if right else None,
+                ),
+                reference=discord.MessageReference(
+                    message_id=post.message_id, channel_id=post.channel_id, fail_if_not_exists=False
+                ),
+                mention_author=False,
+                allowed_mentions=discord.AllowedMentions.none(),
+                nonce=f"r{post.id}",  # sent again after a crash: Discord keeps the first
+            )
+        except (discord.NotFound, discord.Forbidden) as exc:
+            log.info("qotd: the reveal of post %s cannot be sent: %s", post.id, exc)
+        await store.mark_revealed(self.db, post.id)
 
     # --- answer counts ----------
     async def flush_counts(self) -> None:

@@ -158,3 +158,18 @@ def test_reveal_defaults_to_just_before_the_next_post() -> None:
     nxt = datetime(2026, 12, 2, 9, tzinfo=UTC)
     assert reveal_instant(posted, nxt, None) == nxt - timedelta(minutes=10)
     assert reveal_instant(posted, nxt, 4) == posted + timedelta(hours=4)
+
+
+def test_days_are_whole_day_names_or_their_beginnings() -> None:
+    assert describe_days(parse_days("tues, thurs, Saturday")) == "tue,thu,sat"
+    for bad, word in [
+        ("monkey,tuesday-ish,frisbee", "monkey"),
+        ("mon,tuesday-ish", "tuesday-ish"),
+        ("mo", "mo"),
+        ("sundays", "sundays"),
+    ]:
+        with pytest.raises(ScheduleError, match=f"'{word}' is not a day"):
+            parse_days(bad)
+    for empty in (",,,", " , ,"):
+        with pytest.raises(ScheduleError, match="needs at least one day"):
+            parse_days(empty)
