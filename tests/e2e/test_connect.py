@@ -63,5 +63,10 @@ async def test_retries_after_a_429(harness: BotHarness, emu: Emulator) -> None:
     reply = await handle.reply(timeout=5)
     assert "question of the day" in reply.text()
     assert emu.rate_limited == [next(r for r in emu.rate_limited)]
-    attempts = [r for r in emu.requests if r.path.endswith("/callback")]
-    assert [r.status for r in attempts] == [429, 200]
+
+    def attempts() -> list[int]:
+        return [r.status for r in emu.requests if r.path.endswith("/callback")]
+
+    # the emulator logs a request once its handler returns, which is after the reply shows
+    await emu.wait_until(lambda: len(attempts()) == 2, timeout=5)
+    assert attempts() == [429, 200]
