@@ -277,6 +277,51 @@ class MemberActions:
         ix.component_message_id = message.id
         return await self._send(ix, payload, member)
 
+    async def forge_click(
+        self, channel: Channel, custom_id: str, *, member: Member, message: Message | None = None
+    ) -> Handle:
+        """What a tampered client sends: a click on ``custom_id`` that no button of the bot
+        offered there (another server's id, an out-of-range number). The message it names
+        carries that custom_id, so the bot's own component lookup does not drop it."""
+        data = {"custom_id": custom_id, "component_type": 2}
+        ix, payload = self._base_payload(COMPONENT, member, channel, data)
+        shown = message.to_json() if message is not None else None
+        if shown is None:
+            shown = {
+                "id": str(self.ids.next()),
+                "channel_id": str(channel.id),
+                "author": {"id": str(self.application_id), "username": "bot", "bot": True},
+                "content": "",
+                "timestamp": "2026-12-01T00:00:00+00:00",
+                "edited_timestamp": None,
+                "tts": False,
+                "mention_everyone": False,
+                "mentions": [],
+                "mention_roles": [],
+                "attachments": [],
+                "embeds": [],
+                "pinned": False,
+                "type": 0,
+                "flags": 0,
+            }
+        button = {"type": 2, "style": 2, "label": "?", "custom_id": custom_id}
+        shown["components"] = [{"type": 1, "components": [button]}]
+        payload["message"] = shown
+        return await self._send(ix, payload, member)
+
+    async def forge_modal(
+        self, channel: Channel, custom_id: str, values: dict[str, str], *, member: Member
+    ) -> Handle:
+        """What a tampered client sends: a modal submission the bot never opened for this
+        member (``custom_id`` of someone else's question, or a made-up one)."""
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in values.items()
+        ]
+        data = {"custom_id": custom_id, "components": rows}
+        ix, payload = self._base_payload(MODAL_SUBMIT, member, channel, data)
+        return await self._send(ix, payload, member)
+
     async def click_label(self, message: Message, label: str, *, member: Member) -> Handle:
         return await self.click(message, message.button(label)["custom_id"], member=member)
 

@@ -42,9 +42,11 @@ from cogs.quiz.buttons import (
     MODAL_PREFIX,
     QuizButtons,
     answer_modal,
+    modal_question,
     modal_value,
     next_view,
     question_view,
+    valid_id,
 )
 
 log = logging.getLogger(__name__)
@@ -100,12 +102,41 @@ class Quiz(commands.Cog, name=COG_NAME):
             return None
         return self.banks.choices(bank.key, question, session.id)
 
-    async def _load(self, qq_id: int) -> tuple[store.QuizSession, store.QuizQuestion]:
+    async def _load(
+        self, interaction: discord.Interaction[StudyBot], qq_id: int, *, what: str = "button"
+    ) -> tuple[store.QuizSession, store.QuizQuestion]:
+        """The quiz question a button or answer form names, once it is known to belong to the
+        server and channel the interaction comes from."""
+        if not valid_id(qq_id):
+            raise UserError(f"This {what} is not valid.")
         qq = await store.quiz_question(self.db, qq_id)
         session = await store.get_quiz(self.db, qq.session_id) if qq else None
         if qq is None or session is None:
             raise UserError("This quiz no longer exists. Start a new one with /quiz.")
+        self._belongs(interaction, session, what)
         return session, qq
+
+    async def _load_session(
+        self, interaction: discord.Interaction[StudyBot], session_id: int
+    ) -> store.QuizSession:
+        if not valid_id(session_id):
+            raise UserError("This button is not valid.")
+        session = await store.get_quiz(self.db, session_id)
+        if session is None:
+            raise UserError("This quiz no longer exists. Start a new one with /quiz.")
+        self._belongs(interaction, session, "button")
+        return session
+
+    @staticmethod
+    def _belongs(
+        interaction: discord.Interaction[StudyBot], session: store.QuizSession, what: str
+    ) -> None:
+        """Refuse a click or answer that names a quiz of another server or channel (a forged
+        custom_id: Discord sends whatever the client claims)."""
+        if session.guild_id != interaction.guild_id:
+            raise UserError(f"This {what} is not from this server.")
+        if session.channel_id != interaction.channel_id:
+            raise UserError(f"This {what} belongs to a quiz in another channel.")
 
     # --- /quiz ----------
     @app_commands.command(
@@ -220,18 +251,20 @@ class Quiz(commands.Cog, name=COG_NAME):
     async def on_choice(
         self, interaction: discord.Interaction[StudyBot], qq_id: int, choice: int
     ) -> None:
-        session, qq = await self._load(qq_id)
+        session, qq = await self._load(interaction, qq_id)
         bank, question = self._bank_and_question(session, qq)
         mc = self._mc(session, bank, question)
-        if mc is None or not 0 <= choice < len(mc.options):
+        if mc is None:
             raise UserError("This button is out of date.")
+        if not 0 <= choice < len(mc.options):
+            raise UserError("This button is not valid.")
         given = f"**{LETTERS[choice]}.** {discord.utils.escape_markdown(mc.options[choice])}"
         await self._answer(
             interaction, session, qq, question, mc, choice == mc.correct, given, choice=choice
         )
 
     async def open_typed(self, interaction: discord.Interaction[StudyBot], qq_id: int) -> None:
-        session, qq = await self._load(qq_id)
+        session, qq = await self._load(interaction, qq_id)
         self._check_open(interaction, session, qq)
         modal = answer_modal(qq_id)
         await interaction.response.send_modal(modal)
@@ -246,7 +279,10 @@ class Quiz(commands.Cog, name=COG_NAME):
         if not custom_id.startswith(MODAL_PREFIX):
             return
         try:
-            session, qq = await self._load(int(custom_id.removeprefix(MODAL_PREFIX)))
+            qq_id = modal_question(custom_id)
+            if qq_id is None:
+                raise UserError("This answer form is not valid.")
+            session, qq = await self._load(interaction, qq_id, what="answer form")
             _, question = self._bank_and_question(session, qq)
             guess = modal_value(data).strip()
             if not guess:
@@ -345,8 +381,8 @@ class Quiz(commands.Cog, name=COG_NAME):
 
     # --- solo: next question and summary ----------
     async def on_next(self, interaction: discord.Interaction[StudyBot], session_id: int) -> None:
-        session = await store.get_quiz(self.db, session_id)
-        if session is None or session.state != "running":
+        session = await self._load_session(interaction, session_id)
+        if session.state != "running":
             raise UserError("This quiz has ended. Start a new one with /quiz.")
         if interaction.user.id != session.user_id:
             raise UserError("This is someone else's quiz. Start your own with /quiz.")
@@ -414,8 +450,8 @@ class Quiz(commands.Cog, name=COG_NAME):
             log.error("group quiz %s failed", session_id, exc_info=task.exception())
 
     async def on_stop(self, interaction: discord.Interaction[StudyBot], session_id: int) -> None:
-        session = await store.get_quiz(self.db, session_id)
-        if session is None or session.state != "running":
+        session = await self._load_session(interaction, session_id)
+        if session.state != "running":
             raise UserError("This quiz has already ended.")
         allowed = interaction.user.id == session.user_id or interaction.permissions.manage_guild
         if not allowed:

@@ -1,0 +1,113 @@
+"""/quiz against forged input and misbehaving servers: every button, modal and option is checked
+on the bot's side, and one server's trouble never sticks a quiz or reaches another server."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.db import quiz as store
+from emulator import Channel, Emulator, Member, Message
+from tests.e2e.harness import BotHarness
+from tests.e2e.quizhelp import question_of
+
+HUGE = "9" * 27
+
+
+async def group_question(h: BotHarness, text: str) -> Message:
+    found = await h.emu.wait_until(lambda: [m for m in h.emu.public(h.channel) if text in m.text()])
+    message: Message = found[0]
+    return message
+
+
+async def other_server_admin(emu: Emulator) -> tuple[Member, Channel]:
+    other = emu.add_guild("Other Server")
+    await emu.join_guild(other)
+    return emu.add_member(other, "mallory", admin=True), emu.text_channel(other)
+
+
+async def test_forged_buttons_and_modal_from_another_server_are_refused(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    host = harness.member("host")
+    await (await emu.slash("quiz", {"questions": 2, "mode": "group"}, member=host)).reply()
+    question = await group_question(harness, "question 1 of 2")
+    qq_id, _, correct = await question_of(harness, question)
+    session = await store.running_group_quiz(harness.db, harness.channel.id)
+    assert session is not None
+    mallory, channel = await other_server_admin(emu)
+
+    stop = await (await emu.forge_click(channel, f"quiz:s:{session.id}", member=mallory)).reply()
+    assert "not from this server" in stop.text() and stop.visible_to == mallory.id
+    answer = await (
+        await emu.forge_click(channel, f"quiz:a:{qq_id}:{correct}", member=mallory)
+    ).reply()
+    assert "not from this server" in answer.text()
+    typed = await (
+        await emu.forge_modal(channel, f"quiz:m:{qq_id}", {"answer": "x"}, member=mallory)
+    ).reply()
+    assert "not from this server" in typed.text()
+
+    fresh = await store.get_quiz(harness.db, session.id)
+    assert fresh is not None and fresh.state == "running"
+    assert await store.question_answers(harness.db, qq_id) == []
+
+
+async def test_a_solo_quiz_answers_only_to_its_owner_on_its_server(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    alice = harness.member("alice")
+    message = await (await emu.slash("quiz", {"questions": 2}, member=alice)).reply()
+    qq_id, _, correct = await question_of(harness, message)
+    qq = await store.quiz_question(harness.db, qq_id)
+    assert qq is not None
+    mallory, channel = await other_server_admin(emu)
+    for custom_id in (f"quiz:a:{qq_id}:{correct}", f"quiz:n:{qq.session_id}"):
+        refused = await (await emu.forge_click(channel, custom_id, member=mallory)).reply()
+        assert "not from this server" in refused.text()
+    bob = harness.member("bob")
+    typed = await (
+        await emu.forge_modal(harness.channel, f"quiz:m:{qq_id}", {"answer": "x"}, member=bob)
+    ).reply()
+    assert "someone else's quiz" in typed.text()
+    assert await store.question_answers(harness.db, qq_id) == []
+
+
+@pytest.mark.parametrize(
+    "custom_id",
+    [
+        "quiz:a:{qq}:99",
+        "quiz:a:{qq}:25",
+        f"quiz:a:{HUGE}:0",
+        f"quiz:t:{HUGE}",
+        f"quiz:n:{HUGE}",
+        f"quiz:s:{HUGE}",
+        "quiz:n:0",
+    ],
+)
+async def test_out_of_range_button_ids_are_refused_plainly(
+    harness: BotHarness, emu: Emulator, caplog: pytest.LogCaptureFixture, custom_id: str
+) -> None:
+    alice = harness.member("alice")
+    message = await (await emu.slash("quiz", {"questions": 1}, member=alice)).reply()
+    qq_id, _, _ = await question_of(harness, message)
+    caplog.set_level(logging.WARNING)
+    handle = await emu.forge_click(
+        harness.channel, custom_id.format(qq=qq_id), member=alice, message=message
+    )
+    refused = await handle.reply()
+    assert "This button is not valid" in refused.text() and refused.visible_to == alice.id
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+@pytest.mark.parametrize("custom_id", [f"quiz:m:{HUGE}", "quiz:m:0", "quiz:m:12x"])
+async def test_out_of_range_modal_ids_are_refused_plainly(
+    harness: BotHarness, emu: Emulator, caplog: pytest.LogCaptureFixture, custom_id: str
+) -> None:
+    alice = harness.member("alice")
+    caplog.set_level(logging.WARNING)
+    handle = await emu.forge_modal(harness.channel, custom_id, {"answer": "x"}, member=alice)
+    refused = await handle.reply()
+    assert "This answer form is not valid" in refused.text()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
