@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.bank.choices import MultipleChoice
 from bot.bank.model import Bank, Difficulty, Question
+from bot.bank.text import shorten
 from bot.db import quiz as store
 from bot.db.answers import NewAnswer, record_answer
 from bot.discord_glue.autocomplete import bank_choices, topic_choices
@@ -50,6 +51,11 @@ from cogs.quiz.buttons import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def echo(value: str) -> str:
+    """A member's option value quoted back to them, shortened to a readable length."""
+    return repr(shorten(value, 100))
 
 
 def _dt(epoch: float) -> datetime:
@@ -163,11 +169,20 @@ class Quiz(commands.Cog, name=COG_NAME):
         typed: bool | None = None,
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
+        # Discord's client keeps to the declared choices and range; a tampered one need not.
+        if mode not in ("solo", "group"):
+            raise UserError(f"There is no quiz mode {echo(mode)}: choose solo or group.")
+        if difficulty is not None and difficulty not in ("easy", "medium", "hard"):
+            raise UserError(
+                f"There is no difficulty {echo(difficulty)}: choose easy, medium or hard."
+            )
+        if not MIN_QUESTIONS <= questions <= MAX_QUESTIONS:
+            raise UserError(f"Choose between {MIN_QUESTIONS} and {MAX_QUESTIONS} questions.")
         bank_key = bank or self.banks.default_key()
         chosen = self.banks.get(bank_key) if bank_key else None
         if chosen is None:
             raise UserError(
-                f"There is no bank {bank!r}. Loaded banks: {', '.join(self.banks.banks)}."
+                f"There is no bank {echo(bank or '')}. Loaded banks: {', '.join(self.banks.banks)}."
             )
         can_type = any(q.aliases for q in chosen.questions)
         if typed and not can_type:
@@ -185,7 +200,7 @@ class Quiz(commands.Cog, name=COG_NAME):
         level = Difficulty(difficulty) if difficulty else None
         pool = eligible(chosen.questions, topic=topic, difficulty=level, playable=playable)
         if not pool:
-            what = " and ".join(x for x in (topic and f"topic {topic!r}", difficulty) if x)
+            what = " and ".join(x for x in (topic and f"topic {echo(topic)}", difficulty) if x)
             raise UserError(
                 f"**{chosen.name}** has no question{' with ' + what if what else ''} to ask."
             )

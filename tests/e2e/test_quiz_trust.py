@@ -111,3 +111,45 @@ async def test_out_of_range_modal_ids_are_refused_plainly(
     refused = await handle.reply()
     assert "This answer form is not valid" in refused.text()
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+@pytest.mark.parametrize("count", [0, -3, 21, 10**12])
+async def test_question_counts_out_of_range_are_refused(
+    harness: BotHarness, emu: Emulator, count: int
+) -> None:
+    (quiz,) = [c for c in emu.global_commands if c["name"] == "quiz"]
+    (option,) = [o for o in quiz["options"] if o["name"] == "questions"]
+    assert (option["min_value"], option["max_value"]) == (1, 20)
+    alice = harness.member("alice")
+    refused = await (await emu.slash("quiz", {"questions": count}, member=alice)).reply()
+    assert "Choose between 1 and 20 questions." in refused.text()
+    assert await store.running_quizzes(harness.db) == []
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"mode": "everyone"}, "There is no quiz mode 'everyone'"),
+        ({"difficulty": "extreme"}, "There is no difficulty 'extreme'"),
+    ],
+)
+async def test_unknown_choices_are_refused_plainly(
+    harness: BotHarness, emu: Emulator, options: dict[str, str], expected: str
+) -> None:
+    alice = harness.member("alice")
+    refused = await (await emu.slash("quiz", options, member=alice)).reply()
+    assert expected in refused.text()
+    assert await store.running_quizzes(harness.db) == []
+
+
+@pytest.mark.parametrize("option", ["topic", "bank", "mode", "difficulty"])
+async def test_huge_option_strings_still_get_a_reply_that_fits(
+    harness: BotHarness, emu: Emulator, option: str
+) -> None:
+    alice = harness.member("alice")
+    value = "x" * 2990 + "TAIL"
+    refused = await (await emu.slash("quiz", {option: value}, member=alice)).reply()
+    assert refused.visible_to == alice.id
+    assert len(refused.content) <= 2000 and "TAIL" not in refused.text()
+    assert refused.text().startswith(("There is no", "**"))
+    assert emu.violations == []
