@@ -228,7 +228,8 @@ async def send(
         fit_content(content) if content else None,
         embed=embed if embed is not None else MISSING,
         view=view if view is not None else MISSING,
-        nonce=nonce if nonce is not None else MISSING,
+        # None: discord.py makes a random one (MISSING would be sent as the nonce "...")
+        nonce=cast(str, nonce),
         allowed_mentions=QUIET,
     )
 

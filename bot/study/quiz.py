@@ -65,3 +65,16 @@ def draw(
     fresh = rng.sample(fresh, min(count, len(fresh)))  # not a shuffle of a 10,000-question bank
     seen = sorted((q for q in candidates if q.id in recency), key=lambda q: -recency[q.id])
     return (fresh + seen)[:count]
+
+
+MAX_BUTTONS = 25  # Discord: 5 rows of 5 buttons on a message
+
+
+def answer_buttons(*, group: bool) -> int:
+    """How many answer buttons a question may have: a group quiz keeps one for Stop."""
+    return MAX_BUTTONS - 1 if group else MAX_BUTTONS
+
+
+def fits(question: Question, room: int) -> bool:
+    """Whether a question's own choices fit in ``room`` buttons (drawn options always do)."""
+    return question.choices is None or len(question.choices) <= room

@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -17,7 +18,7 @@ from bot.bank.text import shorten
 from bot.db import quiz as store
 from bot.db.answers import NewAnswer, record_answer
 from bot.discord_glue.autocomplete import bank_choices, topic_choices
-from bot.discord_glue.client import StudyBot, UserError, reply, report_error
+from bot.discord_glue.client import StudyBot, UserError, reply, report_error, send
 from bot.discord_glue.render import (
     LETTERS,
     group_result_embed,
@@ -34,8 +35,10 @@ from bot.study.quiz import (
     MAX_QUESTIONS,
     MIN_QUESTIONS,
     SOLO_SECONDS,
+    answer_buttons,
     draw,
     eligible,
+    fits,
     points,
 )
 from cogs.quiz.buttons import (
@@ -100,6 +103,15 @@ class Quiz(commands.Cog, name=COG_NAME):
         if bank is None or question is None:
             raise UserError("The bank of this quiz is no longer loaded, so it cannot go on.")
         return bank, question
+
+    @staticmethod
+    def _check_shown(mc: MultipleChoice | None, *, group: bool) -> None:
+        """Refuse to ask a question whose options cannot all be shown as buttons."""
+        if mc is not None and len(mc.options) > answer_buttons(group=group):
+            raise UserError(
+                f"A question of this quiz has {len(mc.options)} choices, more than the "
+                f"{answer_buttons(group=group)} buttons a message can show here."
+            )
 
     def _mc(
         self, session: store.QuizSession, bank: Bank, question: Question
@@ -192,10 +204,12 @@ class Quiz(commands.Cog, name=COG_NAME):
         if typed is None:  # typed by default for banks made of short answers (trivia lists)
             typed = can_type and all(q.aliases and not q.has_choices for q in chosen.questions)
 
+        room = answer_buttons(group=mode == "group")
+
         def playable(q: Question) -> bool:
             if typed:
                 return bool(q.aliases)
-            return self.banks.askable(chosen.key, q)
+            return fits(q, room) and self.banks.askable(chosen.key, q)
 
         level = Difficulty(difficulty) if difficulty else None
         pool = eligible(chosen.questions, topic=topic, difficulty=level, playable=playable)
@@ -226,28 +240,40 @@ class Quiz(commands.Cog, name=COG_NAME):
                 "A group quiz is already running in this channel. Its starter or a server "
                 "manager can stop it with its Stop button."
             ) from None
-        if mode == "group":
-            await reply(
-                interaction,
-                f"{interaction.user.mention} started a group quiz: {len(picked)} question(s) from "
-                f"**{chosen.name}**, {GROUP_SECONDS} s each. Everyone may answer!",
-                ephemeral=False,
+        try:
+            if mode == "group":
+                await reply(
+                    interaction,
+                    f"{interaction.user.mention} started a group quiz: {len(picked)} question(s) "
+                    f"from **{chosen.name}**, {GROUP_SECONDS} s each. Everyone may answer!",
+                    ephemeral=False,
+                )
+                self._start_runner(session.id)
+                return
+            first = qqs[0]
+            deadline = now + timedelta(seconds=SOLO_SECONDS)
+            await store.mark_asked(self.db, first.id, None, now.timestamp(), deadline.timestamp())
+            mc = self._mc(session, chosen, picked[0])
+            self._check_shown(mc, group=False)
+            embed = quiz_question_embed(
+                picked[0], mc, position=0, total=len(picked), deadline=deadline, group=False
             )
-            self._start_runner(session.id)
-            return
-        first = qqs[0]
-        deadline = now + timedelta(seconds=SOLO_SECONDS)
-        await store.mark_asked(self.db, first.id, None, now.timestamp(), deadline.timestamp())
-        mc = self._mc(session, chosen, picked[0])
-        embed = quiz_question_embed(
-            picked[0], mc, position=0, total=len(picked), deadline=deadline, group=False
-        )
-        await interaction.response.send_message(
-            embed=embed,
-            view=question_view(first.id, mc),
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+            await interaction.response.send_message(
+                embed=embed,
+                view=question_view(first.id, mc),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except Exception as exc:
+            # A quiz nobody can see must not hold the channel (or the member) until a restart.
+            await store.end_quiz(self.db, session.id, "stopped", self.clock.now().timestamp())
+            if isinstance(exc, discord.HTTPException | aiohttp.ClientError):
+                log.warning("quiz %s called off: its start was not posted: %s", session.id, exc)
+                raise UserError(
+                    "Discord did not take the start of this quiz, so it was called off; "
+                    "please try again."
+                ) from exc
+            raise
 
     @quiz.autocomplete("bank")
     async def _bank_choices(
@@ -417,10 +443,15 @@ class Quiz(commands.Cog, name=COG_NAME):
             return
         nxt = qqs[session.position + 1]
         now = self.clock.now()
+        try:
+            bank, question = self._bank_and_question(session, nxt)
+            mc = self._mc(session, bank, question)
+            self._check_shown(mc, group=False)
+        except UserError as exc:
+            await store.end_quiz(self.db, session.id, "stopped", now.timestamp())
+            raise UserError(f"{exc} This quiz has ended; your answers so far are kept.") from exc
         deadline = now + timedelta(seconds=SOLO_SECONDS)
         await store.mark_asked(self.db, nxt.id, None, now.timestamp(), deadline.timestamp())
-        bank, question = self._bank_and_question(session, nxt)
-        mc = self._mc(session, bank, question)
         embed = quiz_question_embed(
             question, mc, position=nxt.position, total=session.total, deadline=deadline, group=False
         )
@@ -464,6 +495,36 @@ class Quiz(commands.Cog, name=COG_NAME):
         if not task.cancelled() and task.exception() is not None:
             log.error("group quiz %s failed", session_id, exc_info=task.exception())
 
+    async def _run_group(self, session_id: int) -> None:
+        """Play a group quiz; if it cannot go on, end it and say so in its channel."""
+        try:
+            await self._play_group(session_id)
+        except Exception as exc:
+            if isinstance(exc, UserError):
+                reason = str(exc)
+                log.warning("group quiz %s stopped: %s", session_id, reason)
+            elif isinstance(exc, discord.HTTPException | aiohttp.ClientError | TimeoutError):
+                reason = "Discord did not take its next message."
+                log.warning("group quiz %s stopped: Discord failed: %s", session_id, exc)
+            else:
+                reason = "Something went wrong on my side; it has been logged."
+                log.error("group quiz %s failed", session_id, exc_info=exc)
+            await self._abandon(session_id, reason)
+
+    async def _abandon(self, session_id: int, reason: str) -> None:
+        if not await store.end_quiz(self.db, session_id, "stopped", self.clock.now().timestamp()):
+            return
+        session = await store.get_quiz(self.db, session_id)
+        if session is None:
+            return
+        try:
+            await send(
+                self.bot.get_partial_messageable(session.channel_id),
+                f"This group quiz stopped: {reason} The scores so far are kept.",
+            )
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("group quiz %s: could not say that it stopped: %s", session_id, exc)
+
     async def on_stop(self, interaction: discord.Interaction[StudyBot], session_id: int) -> None:
         session = await self._load_session(interaction, session_id)
         if session.state != "running":
@@ -480,7 +541,7 @@ class Quiz(commands.Cog, name=COG_NAME):
                 await self._post_results(session, stopped=True)
         await interaction.followup.send("Quiz stopped. The scores so far are kept.", ephemeral=True)
 
-    async def _run_group(self, session_id: int) -> None:
+    async def _play_group(self, session_id: int) -> None:
         session = await store.get_quiz(self.db, session_id)
         if session is None:
             return
@@ -494,6 +555,7 @@ class Quiz(commands.Cog, name=COG_NAME):
                 break
             bank, question = self._bank_and_question(session, qq)
             mc = self._mc(session, bank, question)
+            self._check_shown(mc, group=True)
             message_id, deadline = qq.message_id, qq.deadline
             if message_id is None or deadline is None:
                 now = self.clock.now()
@@ -509,10 +571,8 @@ class Quiz(commands.Cog, name=COG_NAME):
                 # The timer starts before the question is sent: a member may click as soon as
                 # it appears, and the answer must find its start and deadline in the database.
                 await store.mark_asked(self.db, qq.id, None, now.timestamp(), ends.timestamp())
-                message = await channel.send(
-                    embed=embed,
-                    view=question_view(qq.id, mc, session=session.id),
-                    allowed_mentions=discord.AllowedMentions.none(),
+                message = await send(
+                    channel, embed=embed, view=question_view(qq.id, mc, session=session.id)
                 )
                 await store.set_question_message(self.db, qq.id, message.id)
                 message_id, deadline = message.id, ends.timestamp()
@@ -545,19 +605,16 @@ class Quiz(commands.Cog, name=COG_NAME):
         except discord.HTTPException as exc:
             log.warning("group quiz %s: could not close question %s: %s", session.id, qq.id, exc)
         answers = await store.question_answers(self.db, qq.id)
-        await channel.send(
-            embed=group_result_embed(question, mc, answers),
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+        await send(channel, embed=group_result_embed(question, mc, answers))
 
     async def _post_results(self, session: store.QuizSession, *, stopped: bool) -> None:
         scores = await store.session_scores(self.db, session.id)
         channel = self.bot.get_partial_messageable(session.channel_id)
-        await channel.send(
+        await send(
+            channel,
             embed=group_results_embed(
                 [(s.user_id, s.points, s.correct) for s in scores], session.total, stopped=stopped
             ),
-            allowed_mentions=discord.AllowedMentions.none(),
         )
 
 

@@ -3,10 +3,16 @@ on the bot's side, and one server's trouble never sticks a quiz or reaches anoth
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from pathlib import Path
 
 import pytest
+import yaml
 
+from bot.bank.library import BankLibrary
+from bot.bank.loader import BUNDLED_BANKS
+from bot.bank.model import Bank
 from bot.db import quiz as store
 from emulator import Channel, Emulator, Member, Message
 from tests.e2e.harness import BotHarness
@@ -153,3 +159,131 @@ async def test_huge_option_strings_still_get_a_reply_that_fits(
     assert len(refused.content) <= 2000 and "TAIL" not in refused.text()
     assert refused.text().startswith(("There is no", "**"))
     assert emu.violations == []
+
+
+def wide_bank(folder: Path) -> Path:
+    """A bank whose first question has 25 choices (the most a message can show, with no room
+    for a Stop button) and whose others have 3."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wide = [f"option {n}" for n in range(25)]
+    questions = [{"prompt": "Pick option 7 of many.", "choices": wide, "correct": "option 7"}]
+    questions += [
+        {"prompt": f"Which is number {n}?", "choices": [str(n), "x", "y"], "correct": str(n)}
+        for n in range(4)
+    ]
+    (folder / "wide.yaml").write_text(
+        yaml.safe_dump({"name": "Wide", "questions": questions}), encoding="utf-8"
+    )
+    return folder
+
+
+async def use_banks(h: BotHarness, *folders: Path) -> None:
+    h.banks = BankLibrary.load([BUNDLED_BANKS, *folders])
+    await h.restart()
+
+
+async def test_a_group_quiz_never_asks_a_question_with_more_choices_than_fit(
+    harness: BotHarness, emu: Emulator, tmp_path: Path
+) -> None:
+    await use_banks(harness, wide_bank(tmp_path / "banks"))
+    host = harness.member("host")
+    start = await (
+        await emu.slash("quiz", {"questions": 5, "mode": "group", "bank": "wide"}, member=host)
+    ).reply()
+    assert "4 question(s)" in start.text()  # the 25-choice question cannot be shown with Stop
+    await group_question(harness, "question 1 of 4")
+    session = await store.running_group_quiz(harness.db, harness.channel.id)
+    assert session is not None
+    asked = [q.question_id for q in await store.quiz_questions(harness.db, session.id)]
+    wide = harness.banks.banks["wide"].questions[0]
+    assert wide.choices is not None and len(wide.choices) == 25 and wide.id not in asked
+    # alone, the same question fits: 25 buttons and no Stop button
+    solo = await (
+        await emu.slash("quiz", {"questions": 5, "bank": "wide"}, member=harness.member("solo"))
+    ).reply()
+    assert "question 1 of 5" in solo.text()
+
+
+async def test_a_bank_name_too_long_for_a_message_still_starts_the_quiz(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    key = harness.banks.default_key()
+    assert key is not None
+    bank = harness.banks.banks[key]
+    harness.banks.banks[key] = Bank(bank.key, "N" * 2500, list(bank.questions))
+    host = harness.member("host")
+    start = await (await emu.slash("quiz", {"questions": 1, "mode": "group"}, member=host)).reply()
+    assert "started a group quiz" in start.text() and len(start.content) <= 2000
+    await group_question(harness, "question 1 of 1")
+    assert emu.violations == []
+
+
+async def test_a_group_quiz_whose_start_reply_fails_is_called_off(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    host = harness.member("host")
+    emu.fail_next("POST", r"^/interactions/\d+/[^/]+/callback", 404)
+    await (await emu.slash("quiz", {"questions": 2, "mode": "group"}, member=host)).acked()
+    await emu.wait_until(lambda: not harness.quiz.runners)
+    assert await store.running_quizzes(harness.db) == []
+    again = await (await emu.slash("quiz", {"questions": 1, "mode": "group"}, member=host)).reply()
+    assert "started a group quiz" in again.text()
+
+
+async def test_a_group_quiz_whose_question_discord_refuses_ends_cleanly(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    host = harness.member("host")
+    # a 503 is what discord.py raises after its whole retry budget of 500s (about 25 s)
+    emu.fail_next("POST", rf"^/channels/{harness.channel.id}/messages$", 503)
+    start = await (await emu.slash("quiz", {"questions": 2, "mode": "group"}, member=host)).reply()
+    assert "started a group quiz" in start.text()
+    (ended,) = await group_question_any(harness, "This group quiz stopped")
+    assert "Discord" in ended.text()
+    assert await store.running_quizzes(harness.db) == []
+    await harness.restart()
+    await asyncio.sleep(0.2)
+    assert not [m for m in emu.public(harness.channel) if "question 1 of 2" in m.text()]
+    again = await (await emu.slash("quiz", {"questions": 1, "mode": "group"}, member=host)).reply()
+    assert "started a group quiz" in again.text()
+
+
+async def test_a_group_quiz_whose_bank_is_gone_after_a_restart_ends_cleanly(
+    harness: BotHarness, emu: Emulator, tmp_path: Path
+) -> None:
+    await use_banks(harness, wide_bank(tmp_path / "banks"))
+    host = harness.member("host")
+    await (
+        await emu.slash("quiz", {"questions": 2, "mode": "group", "bank": "wide"}, member=host)
+    ).reply()
+    await group_question(harness, "question 1 of 2")
+    await use_banks(harness)  # the operator removed the bank
+    harness.clock.advance(seconds=31)
+    (ended,) = await group_question_any(harness, "This group quiz stopped")
+    assert "no longer loaded" in ended.text()
+    assert await store.running_quizzes(harness.db) == []
+
+
+async def test_a_solo_quiz_whose_bank_is_gone_ends_with_a_message(
+    harness: BotHarness, emu: Emulator, tmp_path: Path
+) -> None:
+    await use_banks(harness, wide_bank(tmp_path / "banks"))
+    alice = harness.member("alice")
+    message = await (
+        await emu.slash("quiz", {"questions": 2, "bank": "wide"}, member=alice)
+    ).reply()
+    qq_id, _, correct = await question_of(harness, message)
+    feedback = await (await emu.click(message, f"quiz:a:{qq_id}:{correct}", member=alice)).reply()
+    await use_banks(harness)
+    nxt = await (
+        await emu.click(feedback, feedback.button("Next question")["custom_id"], member=alice)
+    ).reply()
+    assert "no longer loaded" in nxt.text()
+    assert await store.running_quizzes(harness.db) == []
+
+
+async def group_question_any(h: BotHarness, text: str) -> list[Message]:
+    found: list[Message] = await h.emu.wait_until(
+        lambda: [m for m in h.emu.public(h.channel) if text in m.text()]
+    )
+    return found
