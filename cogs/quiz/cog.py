@@ -61,6 +61,27 @@ def echo(value: str) -> str:
     return repr(shorten(value, 100))
 
 
+FIND_LIMIT = 50  # latest messages searched for a question asked just before a restart
+
+
+def question_nonce(qq_id: int) -> str:
+    """The nonce a group question is sent with, the same on every attempt (25 characters)."""
+    return f"quiz{qq_id}"
+
+
+def asks(message: discord.Message, qq_id: int) -> bool:
+    """Whether ``message`` carries the answer buttons of quiz question ``qq_id``."""
+    wanted = (f"quiz:a:{qq_id}:", f"quiz:t:{qq_id}")
+    for row in message.components:
+        for item in getattr(row, "children", ()):
+            custom_id = getattr(item, "custom_id", None)
+            if isinstance(custom_id, str) and (
+                custom_id.startswith(wanted[0]) or custom_id == wanted[1]
+            ):
+                return True
+    return False
+
+
 def _dt(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
@@ -557,25 +578,38 @@ class Quiz(commands.Cog, name=COG_NAME):
             mc = self._mc(session, bank, question)
             self._check_shown(mc, group=True)
             message_id, deadline = qq.message_id, qq.deadline
-            if message_id is None or deadline is None:
+            if message_id is None and deadline is not None:
+                # Asked before a crash or restart, perhaps sent: find it rather than ask twice.
+                message_id = await self._find_question(channel, qq.id)
+                if message_id is not None:
+                    await store.set_question_message(self.db, qq.id, message_id)
+                elif deadline <= self.clock.now().timestamp():
+                    deadline = None  # nobody saw it: ask it again with a whole timer
+            if message_id is None:
                 now = self.clock.now()
-                ends = now + timedelta(seconds=GROUP_SECONDS)
+                if deadline is None:
+                    # The timer starts before the question is sent: a member may click as soon
+                    # as it appears, and the answer must find its start and deadline stored.
+                    deadline = (now + timedelta(seconds=GROUP_SECONDS)).timestamp()
+                    await store.mark_asked(self.db, qq.id, None, now.timestamp(), deadline)
                 embed = quiz_question_embed(
                     question,
                     mc,
                     position=qq.position,
                     total=session.total,
-                    deadline=ends,
+                    deadline=_dt(deadline),
                     group=True,
                 )
-                # The timer starts before the question is sent: a member may click as soon as
-                # it appears, and the answer must find its start and deadline in the database.
-                await store.mark_asked(self.db, qq.id, None, now.timestamp(), ends.timestamp())
+                # The nonce makes Discord return the first message if this one is a repeat.
                 message = await send(
-                    channel, embed=embed, view=question_view(qq.id, mc, session=session.id)
+                    channel,
+                    embed=embed,
+                    view=question_view(qq.id, mc, session=session.id),
+                    nonce=question_nonce(qq.id),
                 )
                 await store.set_question_message(self.db, qq.id, message.id)
-                message_id, deadline = message.id, ends.timestamp()
+                message_id = message.id
+            assert deadline is not None  # stored with the question when it was first asked
             sleeping = asyncio.ensure_future(self.clock.sleep_until(_dt(deadline)))
             stopping = asyncio.ensure_future(stop.wait())
             await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -586,6 +620,17 @@ class Quiz(commands.Cog, name=COG_NAME):
                 break
         ended = await store.end_quiz(self.db, session_id, "finished", self.clock.now().timestamp())
         await self._post_results(session, stopped=not ended)
+
+    async def _find_question(self, channel: discord.PartialMessageable, qq_id: int) -> int | None:
+        """The message that asked quiz question ``qq_id``, among the channel's latest."""
+        me = self.bot.user.id if self.bot.user else None
+        try:
+            async for message in channel.history(limit=FIND_LIMIT):
+                if message.author.id == me and asks(message, qq_id):
+                    return message.id
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            log.warning("group quiz: could not read back question %s: %s", qq_id, exc)
+        return None
 
     async def _close_group_question(
         self,

@@ -287,3 +287,36 @@ async def group_question_any(h: BotHarness, text: str) -> list[Message]:
         lambda: [m for m in h.emu.public(h.channel) if text in m.text()]
     )
     return found
+
+
+async def test_a_group_question_sent_but_not_recorded_before_a_crash_is_not_posted_twice(
+    harness: BotHarness, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = asyncio.Event()
+
+    async def crash_before_recording(*args: object) -> None:
+        sent.set()
+        await asyncio.Event().wait()  # the process dies here: the message id is never stored
+
+    monkeypatch.setattr(store, "set_question_message", crash_before_recording)
+    host = harness.member("host")
+    await (await emu.slash("quiz", {"questions": 2, "mode": "group"}, member=host)).reply()
+    await asyncio.wait_for(sent.wait(), 5)
+    (first,) = await group_question_any(harness, "question 1 of 2")
+    await harness.stop()
+    monkeypatch.undo()
+    await harness.start()
+    await asyncio.sleep(0.3)  # the resumed quiz looks for its question instead of asking again
+    assert len([m for m in emu.public(harness.channel) if "question 1 of 2" in m.text()]) == 1
+    qq_id, _, correct = await question_of(harness, first)
+    locked = await (await emu.click(first, f"quiz:a:{qq_id}:{correct}", member=host)).reply()
+    assert "Answer locked in" in locked.text()
+    harness.clock.advance(seconds=31)
+    await group_question_any(harness, "question 2 of 2")
+    assert all(
+        b["disabled"] for b in first.components[0]["components"]
+    )  # the first message was found again and closed
+    harness.clock.advance(seconds=31)
+    (final,) = await group_question_any(harness, "Group quiz · results")
+    assert f"<@{host.id}>" in final.text()
+    assert len([m for m in emu.public(harness.channel) if "question 1 of 2" in m.text()]) == 1
