@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 from bot.bank.model import Difficulty, Question
 
@@ -19,12 +20,22 @@ SPEED_BONUS = 10
 SOLO_SECONDS = 60
 GROUP_SECONDS = 30
 MIN_QUESTIONS, MAX_QUESTIONS, DEFAULT_QUESTIONS = 1, 20, 5
+ABANDONED_AFTER = timedelta(minutes=30)  # a quiz untouched this long is ended
+MAX_SOLO_QUIZZES = 3  # solo quizzes a member keeps running in a server; a new one ends the oldest
 
 SCORING_RULES = (
     "A right answer earns 10 points; in a group quiz, up to 10 more for answering fast. "
     "A quiz question scores for you once per week, month and all-time board, so replaying "
     "a quiz does not farm points. Quiz and question-of-the-day points are separate boards, "
     "also shown together."
+)
+
+
+QUIZ_LIMITS = (
+    f"You can have {MAX_SOLO_QUIZZES} solo quizzes open in a server (starting another ends "
+    "your oldest) and run one group quiz at a time; a quiz left untouched for "
+    f"{ABANDONED_AFTER.seconds // 60} minutes ends. Starting a group quiz needs permission to "
+    "send messages in its channel."
 )
 
 

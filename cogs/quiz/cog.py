@@ -10,7 +10,7 @@ from typing import Any, Literal
 import aiohttp
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.bank.choices import MultipleChoice
 from bot.bank.model import Bank, Difficulty, Question
@@ -30,9 +30,11 @@ from bot.discord_glue.render import (
 )
 from bot.study.matching import matches
 from bot.study.quiz import (
+    ABANDONED_AFTER,
     DEFAULT_QUESTIONS,
     GROUP_SECONDS,
     MAX_QUESTIONS,
+    MAX_SOLO_QUIZZES,
     MIN_QUESTIONS,
     SOLO_SECONDS,
     answer_buttons,
@@ -61,6 +63,7 @@ def echo(value: str) -> str:
     return repr(shorten(value, 100))
 
 
+SWEEP_SECONDS = 300  # how often idle quizzes are looked for
 FIND_LIMIT = 50  # latest messages searched for a question asked just before a restart
 
 
@@ -99,9 +102,11 @@ class Quiz(commands.Cog, name=COG_NAME):
     # --- lifecycle ----------
     async def cog_load(self) -> None:
         self._resume_task = asyncio.create_task(self._resume(), name="quiz-resume")
+        self.sweep.start()
 
     async def cog_unload(self) -> None:
         """Group quizzes stop here and carry on from the database after a restart."""
+        self.sweep.cancel()
         tasks = [self._resume_task, *self.runners.values()]
         for task in tasks:
             task.cancel()
@@ -114,6 +119,24 @@ class Quiz(commands.Cog, name=COG_NAME):
         for session in await store.running_quizzes(self.db):
             if session.mode == "group":
                 self._start_runner(session.id)
+
+    @tasks.loop(seconds=SWEEP_SECONDS)
+    async def sweep(self) -> None:
+        try:
+            await self.expire_idle()
+        except Exception:  # the next sweep tries again; the loop must not die
+            log.exception("quiz: could not end idle quizzes")
+
+    async def expire_idle(self) -> None:
+        """End the quizzes nobody has touched for a while (a closed private message, a member
+        who left): they would otherwise stay running for ever."""
+        before = (self.clock.now() - ABANDONED_AFTER).timestamp()
+        for session in await store.idle_quizzes(self.db, before):
+            runner = self.runners.get(session.id)
+            if runner is not None and not runner.done():
+                continue  # a group quiz being played is busy, not idle
+            if await store.end_quiz(self.db, session.id, "stopped", self.clock.now().timestamp()):
+                log.info("quiz %s ended after %s without activity", session.id, ABANDONED_AFTER)
 
     # --- helpers ----------
     def _bank_and_question(
@@ -211,6 +234,8 @@ class Quiz(commands.Cog, name=COG_NAME):
             )
         if not MIN_QUESTIONS <= questions <= MAX_QUESTIONS:
             raise UserError(f"Choose between {MIN_QUESTIONS} and {MAX_QUESTIONS} questions.")
+        if mode == "group":
+            self._check_group_allowed(interaction)
         bank_key = bank or self.banks.default_key()
         chosen = self.banks.get(bank_key) if bank_key else None
         if chosen is None:
@@ -254,12 +279,17 @@ class Quiz(commands.Cog, name=COG_NAME):
         )
         try:
             session, qqs = await store.create_quiz(
-                self.db, spec, [q.id for q in picked], now.timestamp()
+                self.db, spec, [q.id for q in picked], now.timestamp(), solo_limit=MAX_SOLO_QUIZZES
             )
         except store.GroupQuizRunning:
             raise UserError(
                 "A group quiz is already running in this channel. Its starter or a server "
                 "manager can stop it with its Stop button."
+            ) from None
+        except store.MemberGroupQuizRunning as running:
+            raise UserError(
+                f"You are already running a group quiz in <#{running.channel_id}>; stop it with "
+                "its Stop button or let it finish first."
             ) from None
         try:
             if mode == "group":
@@ -295,6 +325,24 @@ class Quiz(commands.Cog, name=COG_NAME):
                     "please try again."
                 ) from exc
             raise
+
+    @staticmethod
+    def _check_group_allowed(interaction: discord.Interaction[StudyBot]) -> None:
+        """A group quiz speaks in the channel: its starter and the bot must be able to."""
+        in_thread = isinstance(interaction.channel, discord.Thread)
+        member, bot = interaction.permissions, interaction.app_permissions
+        if not (member.send_messages_in_threads if in_thread else member.send_messages):
+            raise UserError(
+                "You cannot send messages in this channel, so you cannot start a group quiz "
+                "here; a solo quiz (mode:solo) works anywhere."
+            )
+        if not (bot.send_messages_in_threads if in_thread else bot.send_messages) or not (
+            bot.embed_links
+        ):
+            raise UserError(
+                "I need the Send Messages and Embed Links permissions in this channel to run a "
+                "group quiz here."
+            )
 
     @quiz.autocomplete("bank")
     async def _bank_choices(

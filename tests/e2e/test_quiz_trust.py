@@ -14,7 +14,9 @@ from bot.bank.library import BankLibrary
 from bot.bank.loader import BUNDLED_BANKS
 from bot.bank.model import Bank
 from bot.db import quiz as store
+from bot.study.quiz import MAX_SOLO_QUIZZES
 from emulator import Channel, Emulator, Member, Message
+from emulator.state import EMBED_LINKS, SEND_MESSAGES
 from tests.e2e.harness import BotHarness
 from tests.e2e.quizhelp import question_of
 
@@ -320,3 +322,92 @@ async def test_a_group_question_sent_but_not_recorded_before_a_crash_is_not_post
     (final,) = await group_question_any(harness, "Group quiz · results")
     assert f"<@{host.id}>" in final.text()
     assert len([m for m in emu.public(harness.channel) if "question 1 of 2" in m.text()]) == 1
+
+
+async def test_a_new_solo_quiz_beyond_three_ends_the_members_oldest(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    alice = harness.member("alice")
+    old = await (await emu.slash("quiz", {"questions": 2}, member=alice)).reply()
+    handles = [await emu.slash("quiz", {"questions": 2}, member=alice) for _ in range(30)]
+    for handle in handles:  # a burst of starts leaves three quizzes running, not thirty
+        await handle.reply()
+    new = await (await emu.slash("quiz", {"questions": 2}, member=alice)).reply()
+    assert "question 1 of 2" in new.text()
+    running = await store.running_quizzes(harness.db)
+    assert [(s.user_id, s.mode) for s in running] == [(alice.id, "solo")] * MAX_SOLO_QUIZZES
+    qq_id, _, correct = await question_of(harness, new)
+    assert qq_id in [q.id for q in await store.quiz_questions(harness.db, running[-1].id)]
+    qq_id, _, correct = await question_of(harness, old)
+    late = await (await emu.click(old, f"quiz:a:{qq_id}:{correct}", member=alice)).reply()
+    assert "This quiz has ended" in late.text()
+    bob = harness.member("bob")  # other members' quizzes are theirs
+    await (await emu.slash("quiz", {"questions": 2}, member=bob)).reply()
+    assert len(await store.running_quizzes(harness.db)) == MAX_SOLO_QUIZZES + 1
+
+
+async def test_a_member_runs_one_group_quiz_at_a_time(harness: BotHarness, emu: Emulator) -> None:
+    host = harness.member("host")
+    other = await emu.add_channel(harness.guild, "other")
+    await (await emu.slash("quiz", {"questions": 2, "mode": "group"}, member=host)).reply()
+    second = await (
+        await emu.slash("quiz", {"questions": 2, "mode": "group"}, member=host, channel=other)
+    ).reply()
+    assert f"You are already running a group quiz in <#{harness.channel.id}>" in second.text()
+    assert second.ephemeral
+    friend = harness.member("friend")
+    theirs = await (
+        await emu.slash("quiz", {"questions": 2, "mode": "group"}, member=friend, channel=other)
+    ).reply()
+    assert "started a group quiz" in theirs.text()
+    solo = await (await emu.slash("quiz", {"questions": 2}, member=host)).reply()
+    assert "question 1 of 2" in solo.text()  # a solo quiz besides a group one is fine
+
+
+async def test_an_abandoned_solo_quiz_is_ended(harness: BotHarness, emu: Emulator) -> None:
+    alice, bob = harness.member("alice"), harness.member("bob")
+    left = await (await emu.slash("quiz", {"questions": 3}, member=alice)).reply()
+    busy = await (await emu.slash("quiz", {"questions": 3}, member=bob)).reply()
+    harness.clock.advance(minutes=20)
+    qq_id, _, correct = await question_of(harness, busy)
+    await (await emu.click(busy, f"quiz:a:{qq_id}:{correct}", member=bob)).reply()
+    harness.clock.advance(minutes=15)
+    await harness.quiz.expire_idle()
+    running = await store.running_quizzes(harness.db)
+    assert [s.user_id for s in running] == [bob.id]  # bob answered 15 minutes ago
+    qq_id, _, correct = await question_of(harness, left)
+    late = await (await emu.click(left, f"quiz:a:{qq_id}:{correct}", member=alice)).reply()
+    assert "This quiz has ended" in late.text()
+    harness.clock.advance(minutes=31)
+    await harness.quiz.expire_idle()
+    assert await store.running_quizzes(harness.db) == []
+
+
+async def test_a_member_who_cannot_send_messages_cannot_start_a_group_quiz(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    muted = harness.member("muted")
+    harness.channel.overwrites.append(
+        {"id": str(muted.id), "type": 1, "allow": "0", "deny": str(SEND_MESSAGES)}
+    )
+    refused = await (await emu.slash("quiz", {"mode": "group"}, member=muted)).reply()
+    assert "You cannot send messages in this channel" in refused.text() and refused.ephemeral
+    assert await store.running_quizzes(harness.db) == []
+    solo = await (await emu.slash("quiz", {"questions": 1}, member=muted)).reply()
+    assert "question 1 of 1" in solo.text()
+
+
+async def test_a_group_quiz_is_refused_where_the_bot_cannot_post(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    await emu.set_bot_permissions(harness.channel, deny=EMBED_LINKS)
+    host = harness.member("host")
+    refused = await (await emu.slash("quiz", {"mode": "group"}, member=host)).reply()
+    assert "I need the Send Messages and Embed Links permissions" in refused.text()
+    assert await store.running_quizzes(harness.db) == []
+
+
+async def test_help_tells_the_quiz_limits(harness: BotHarness, emu: Emulator) -> None:
+    shown = await (await emu.slash("help", member=harness.member("newcomer"))).reply()
+    assert "3 solo quizzes open in a server" in shown.text()
+    assert "untouched for 30 minutes ends" in shown.text()
