@@ -206,10 +206,11 @@ async def end_quiz(db: Database, session_id: int, state: str, now: float) -> boo
     )
 
 
-async def idle_quizzes(db: Database, before: float) -> list[QuizSession]:
-    """Running quizzes with no activity (start, question asked, answer) since ``before``."""
+async def idle_solo_quizzes(db: Database, before: float) -> list[QuizSession]:
+    """Running solo quizzes with no activity (start, question asked, answer) since ``before``."""
     rows = await db.fetchall(
-        "SELECT s.* FROM quiz_sessions s WHERE s.state = 'running' AND max(s.started_at, "
+        "SELECT s.* FROM quiz_sessions s WHERE s.state = 'running' AND s.mode = 'solo' "
+        "AND max(s.started_at, "
         "coalesce((SELECT max(q.asked_at) FROM quiz_questions q WHERE q.session_id = s.id), 0), "
         "coalesce((SELECT max(a.answered_at) FROM answers a JOIN quiz_questions q "
         "ON q.id = a.quiz_question_id WHERE q.session_id = s.id), 0)) < ? ORDER BY s.id",

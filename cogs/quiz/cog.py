@@ -128,13 +128,11 @@ class Quiz(commands.Cog, name=COG_NAME):
             log.exception("quiz: could not end idle quizzes")
 
     async def expire_idle(self) -> None:
-        """End the quizzes nobody has touched for a while (a closed private message, a member
-        who left): they would otherwise stay running for ever."""
+        """End the solo quizzes nobody has touched for a while (a dismissed private message, a
+        member who left): they would otherwise stay running for ever. Group quizzes move on by
+        their timer and end by themselves, also when they cannot go on."""
         before = (self.clock.now() - ABANDONED_AFTER).timestamp()
-        for session in await store.idle_quizzes(self.db, before):
-            runner = self.runners.get(session.id)
-            if runner is not None and not runner.done():
-                continue  # a group quiz being played is busy, not idle
+        for session in await store.idle_solo_quizzes(self.db, before):
             if await store.end_quiz(self.db, session.id, "stopped", self.clock.now().timestamp()):
                 log.info("quiz %s ended after %s without activity", session.id, ABANDONED_AFTER)
 
@@ -418,6 +416,8 @@ class Quiz(commands.Cog, name=COG_NAME):
                 raise UserError("This is someone else's quiz. Start your own with /quiz.")
             if qq.position != session.position:
                 raise UserError("This question is over; use the buttons of the current one.")
+        elif qq.asked_at is None:
+            raise UserError("This question has not been asked yet.")
         elif qq.closed:
             raise UserError("Time is up for this question.")
 

@@ -411,3 +411,19 @@ async def test_help_tells_the_quiz_limits(harness: BotHarness, emu: Emulator) ->
     shown = await (await emu.slash("help", member=harness.member("newcomer"))).reply()
     assert "3 solo quizzes open in a server" in shown.text()
     assert "untouched for 30 minutes ends" in shown.text()
+
+
+async def test_a_group_question_not_asked_yet_cannot_be_answered(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    host, eager = harness.member("host"), harness.member("eager")
+    await (await emu.slash("quiz", {"questions": 2, "mode": "group"}, member=host)).reply()
+    first = await group_question(harness, "question 1 of 2")
+    qq_id, _, _ = await question_of(harness, first)
+    later = qq_id + 1  # the next question's id, guessed from the one on screen
+    assert (await store.quiz_question(harness.db, later)) is not None
+    refused = await (
+        await emu.forge_click(harness.channel, f"quiz:a:{later}:0", member=eager, message=first)
+    ).reply()
+    assert "has not been asked yet" in refused.text()
+    assert await store.question_answers(harness.db, later) == []
