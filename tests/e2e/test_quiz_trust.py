@@ -291,8 +291,9 @@ async def group_question_any(h: BotHarness, text: str) -> list[Message]:
     return found
 
 
+@pytest.mark.parametrize("history", ["readable", "unreadable"])
 async def test_a_group_question_sent_but_not_recorded_before_a_crash_is_not_posted_twice(
-    harness: BotHarness, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+    harness: BotHarness, emu: Emulator, monkeypatch: pytest.MonkeyPatch, history: str
 ) -> None:
     sent = asyncio.Event()
 
@@ -307,10 +308,18 @@ async def test_a_group_question_sent_but_not_recorded_before_a_crash_is_not_post
     (first,) = await group_question_any(harness, "question 1 of 2")
     await harness.stop()
     monkeypatch.undo()
+    if history == "unreadable":  # the question is sent again with its nonce: Discord dedupes
+        emu.fail_next("GET", rf"^/channels/{harness.channel.id}/messages$", 403)
     await harness.start()
     await asyncio.sleep(0.3)  # the resumed quiz looks for its question instead of asking again
     assert len([m for m in emu.public(harness.channel) if "question 1 of 2" in m.text()]) == 1
     qq_id, _, correct = await question_of(harness, first)
+    sends = [
+        r
+        for r in emu.requests
+        if r.method == "POST" and isinstance(r.body, dict) and r.body.get("nonce") == f"quiz{qq_id}"
+    ]
+    assert len(sends) == (2 if history == "unreadable" else 1)
     locked = await (await emu.click(first, f"quiz:a:{qq_id}:{correct}", member=host)).reply()
     assert "Answer locked in" in locked.text()
     harness.clock.advance(seconds=31)
