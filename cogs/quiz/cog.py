@@ -68,7 +68,8 @@ FIND_LIMIT = 50  # latest messages searched for a question asked just before a r
 
 
 def question_nonce(qq_id: int) -> str:
-    """The nonce a group question is sent with, the same on every attempt (25 characters)."""
+    """The nonce a group question is sent with, the same on every attempt (at most 23 of
+    the 25 characters Discord allows)."""
     return f"quiz{qq_id}"
 
 
