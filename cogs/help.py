@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_glue.client import StudyBot, reply
-from bot.study.quiz import SCORING_RULES
+from bot.study.quiz import QUIZ_LIMITS, SCORING_RULES
 
 INTRO = (
     "I help this server study: a question of the day from a question bank, quizzes on demand "
@@ -42,7 +42,8 @@ class Help(commands.Cog):
     async def help(self, interaction: discord.Interaction[StudyBot]) -> None:
         embed = discord.Embed(title="Study bot", description=INTRO, colour=discord.Colour.blurple())
         embed.add_field(name="Fair scoring", value=SCORING_RULES, inline=False)
-        for name, description in command_lines(self.bot.tree)[:24]:
+        embed.add_field(name="Quizzes", value=QUIZ_LIMITS, inline=False)
+        for name, description in command_lines(self.bot.tree)[:23]:  # 25 fields in all
             embed.add_field(name=name, value=description or "\u200b", inline=False)
         await reply(interaction, embed=embed)
 

@@ -278,18 +278,83 @@ class MemberActions:
         ix.component_message_id = message.id
         return await self._send(ix, payload, member)
 
-    async def forge_click(self, message: Message, custom_id: str, *, member: Member) -> Handle:
-        """A click whose ``custom_id`` was forged, in the interaction and in the copy of the
-        message it carries (its first button's id replaced), as an attacker's probe sends it:
-        the bot must not trust what a custom_id says."""
-        channel = self.channels[message.channel_id]
+    async def forge_click(
+        self,
+        where: Message | Channel,
+        custom_id: str,
+        *,
+        member: Member,
+        message: Message | None = None,
+    ) -> Handle:
+        """What a tampered client sends: a click on ``custom_id`` that no button of the bot
+        offered there (another server's id, an out-of-range number). The copy of the message it
+        carries has that custom_id (in place of its first button's, or as its only button when
+        no message is named), so discord.py's component lookup does not drop it: the bot must
+        not trust what a custom_id says."""
+        if isinstance(where, Message):
+            message = where
+            channel = self.channels[where.channel_id]
+        else:
+            channel = where
         data = {"custom_id": custom_id, "component_type": 2}
         ix, payload = self._base_payload(COMPONENT, member, channel, data)
-        forged = copy.deepcopy(message.to_json())
-        button = next(c for c in iter_components(forged["components"]) if "custom_id" in c)
-        button["custom_id"] = custom_id
-        payload["message"] = forged
-        ix.component_message_id = message.id
+        if message is not None:
+            shown = copy.deepcopy(message.to_json())
+            button = next(
+                (c for c in iter_components(shown["components"]) if "custom_id" in c), None
+            )
+            if button is not None:
+                button["custom_id"] = custom_id
+            else:
+                shown["components"] = [
+                    {
+                        "type": 1,
+                        "components": [
+                            {"type": 2, "style": 2, "label": "?", "custom_id": custom_id}
+                        ],
+                    }
+                ]
+            ix.component_message_id = message.id
+        else:
+            shown = {
+                "id": str(self.ids.next()),
+                "channel_id": str(channel.id),
+                "author": {"id": str(self.application_id), "username": "bot", "bot": True},
+                "content": "",
+                "timestamp": "2026-12-01T00:00:00+00:00",
+                "edited_timestamp": None,
+                "tts": False,
+                "mention_everyone": False,
+                "mentions": [],
+                "mention_roles": [],
+                "attachments": [],
+                "embeds": [],
+                "pinned": False,
+                "type": 0,
+                "flags": 0,
+                "components": [
+                    {
+                        "type": 1,
+                        "components": [
+                            {"type": 2, "style": 2, "label": "?", "custom_id": custom_id}
+                        ],
+                    }
+                ],
+            }
+        payload["message"] = shown
+        return await self._send(ix, payload, member)
+
+    async def forge_modal(
+        self, channel: Channel, custom_id: str, values: dict[str, str], *, member: Member
+    ) -> Handle:
+        """What a tampered client sends: a modal submission the bot never opened for this
+        member (``custom_id`` of someone else's question, or a made-up one)."""
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in values.items()
+        ]
+        data = {"custom_id": custom_id, "components": rows}
+        ix, payload = self._base_payload(MODAL_SUBMIT, member, channel, data)
         return await self._send(ix, payload, member)
 
     async def click_label(self, message: Message, label: str, *, member: Member) -> Handle:

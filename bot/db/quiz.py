@@ -12,6 +12,14 @@ class GroupQuizRunning(Exception):
     """A group quiz is already running in that channel."""
 
 
+class MemberGroupQuizRunning(Exception):
+    """The member already runs a group quiz in this server; ``channel_id`` is where."""
+
+    def __init__(self, channel_id: int) -> None:
+        super().__init__(channel_id)
+        self.channel_id = channel_id
+
+
 @dataclass(frozen=True, slots=True)
 class QuizSpec:
     guild_id: int
@@ -67,11 +75,28 @@ def _question(row: sqlite3.Row) -> QuizQuestion:
 
 
 async def create_quiz(
-    db: Database, spec: QuizSpec, question_ids: list[str], now: float
+    db: Database, spec: QuizSpec, question_ids: list[str], now: float, *, solo_limit: int = 1
 ) -> tuple[QuizSession, list[QuizQuestion]]:
-    """Create a session with its questions; raises GroupQuizRunning for a busy channel."""
+    """Create a session with its questions. In a server, a member has at most ``solo_limit``
+    solo quizzes running (a new one ends their oldest) and one group quiz (a second raises
+    MemberGroupQuizRunning); a group quiz in a busy channel raises GroupQuizRunning."""
 
     def tx(conn: sqlite3.Connection) -> tuple[QuizSession, list[QuizQuestion]]:
+        if spec.mode == "group":
+            row = conn.execute(
+                "SELECT channel_id FROM quiz_sessions WHERE guild_id = ? AND user_id = ? "
+                "AND mode = 'group' AND state = 'running'",
+                (spec.guild_id, spec.user_id),
+            ).fetchone()
+            if row is not None:
+                raise MemberGroupQuizRunning(row[0])
+        else:
+            conn.execute(
+                "UPDATE quiz_sessions SET state = 'stopped', ended_at = ? WHERE id IN ("
+                "SELECT id FROM quiz_sessions WHERE guild_id = ? AND user_id = ? "
+                "AND mode = 'solo' AND state = 'running' ORDER BY id DESC LIMIT -1 OFFSET ?)",
+                (now, spec.guild_id, spec.user_id, max(0, solo_limit - 1)),
+            )
         try:
             rows = list(
                 conn.execute(
@@ -179,6 +204,19 @@ async def end_quiz(db: Database, session_id: int, state: str, now: float) -> boo
         )
         > 0
     )
+
+
+async def idle_solo_quizzes(db: Database, before: float) -> list[QuizSession]:
+    """Running solo quizzes with no activity (start, question asked, answer) since ``before``."""
+    rows = await db.fetchall(
+        "SELECT s.* FROM quiz_sessions s WHERE s.state = 'running' AND s.mode = 'solo' "
+        "AND max(s.started_at, "
+        "coalesce((SELECT max(q.asked_at) FROM quiz_questions q WHERE q.session_id = s.id), 0), "
+        "coalesce((SELECT max(a.answered_at) FROM answers a JOIN quiz_questions q "
+        "ON q.id = a.quiz_question_id WHERE q.session_id = s.id), 0)) < ? ORDER BY s.id",
+        (before,),
+    )
+    return [_session(r) for r in rows]
 
 
 async def recently_seen(db: Database, guild_id: int, user_id: int, limit: int = 200) -> list[str]:

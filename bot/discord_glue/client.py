@@ -26,6 +26,7 @@ from bot.db import Database, DatabaseClosed
 from bot.db.guilds import GuildZones
 from bot.db.state import get_state, set_state
 from bot.discord_glue.loopwatch import LoopWatch
+from bot.discord_glue.render import fit_content
 from bot.discord_glue.tuning import throttle_bucket_sweep, yield_between_gateway_events
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,9 @@ async def reply(
     view: discord.ui.View | None = None,
     ephemeral: bool = True,
 ) -> None:
-    """Answer an interaction whether or not it was already answered (or deferred)."""
+    """Answer an interaction whether or not it was already answered (or deferred). Content
+    longer than Discord allows is shortened, so a reply never fails for its length."""
+    content = fit_content(content) if content else content
     all_embeds = embeds if embeds is not None else ([embed] if embed is not None else MISSING)
     view_ = view if view is not None else MISSING
     if interaction.response.is_done():
@@ -226,6 +229,25 @@ def _describe(interaction: discord.Interaction) -> str:
     command = interaction.command.qualified_name if interaction.command else None
     data: dict[str, object] = dict(interaction.data or {})
     return f"/{command}" if command else f"component {data.get('custom_id', '?')}"
+
+
+async def send(
+    channel: discord.abc.Messageable,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    nonce: str | None = None,
+) -> discord.Message:
+    """Post a message that pings nobody; content longer than Discord allows is shortened."""
+    return await channel.send(
+        fit_content(content) if content else None,
+        embed=embed if embed is not None else MISSING,
+        view=view if view is not None else MISSING,
+        # None: discord.py makes a random one (MISSING would be sent as the nonce "...")
+        nonce=cast(str, nonce),
+        allowed_mentions=QUIET,
+    )
 
 
 HandlerT = TypeVar("HandlerT")

@@ -19,6 +19,7 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXY"
 MAX_DESCRIPTION = 4096
 MAX_FIELD = 1024
 MAX_MESSAGE_EMBEDS = 6000
+MAX_CONTENT = 2000  # characters of message content
 
 COLOUR = discord.Colour.blurple()
 RIGHT = discord.Colour.green()
@@ -43,6 +44,11 @@ def cut(text: str, limit: int) -> str:
     if head.count("```") % 2:  # do not leave a code block open
         head = head[: head.rfind("```")].rstrip()
     return head + marker
+
+
+def fit_content(text: str) -> str:
+    """Message content shortened to Discord's 2,000 characters, marked where it was cut."""
+    return cut(text, MAX_CONTENT)
 
 
 def option_lines(mc: MultipleChoice, mark_correct: bool = False) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 from bot.bank.model import Difficulty, Question
 
@@ -19,6 +20,8 @@ SPEED_BONUS = 10
 SOLO_SECONDS = 60
 GROUP_SECONDS = 30
 MIN_QUESTIONS, MAX_QUESTIONS, DEFAULT_QUESTIONS = 1, 20, 5
+ABANDONED_AFTER = timedelta(minutes=30)  # a quiz untouched this long is ended
+MAX_SOLO_QUIZZES = 3  # solo quizzes a member keeps running in a server; a new one ends the oldest
 
 SCORING_RULES = (
     "A right answer earns 10 points; in a group quiz, up to 10 more for answering fast. "
@@ -26,6 +29,14 @@ SCORING_RULES = (
     "a quiz does not farm points. Question-of-the-day points reach the boards at the reveal: "
     "until then only you can see your answer. Quiz and question-of-the-day points are separate "
     "boards, also shown together."
+)
+
+
+QUIZ_LIMITS = (
+    f"You can have {MAX_SOLO_QUIZZES} solo quizzes open in a server (starting another ends "
+    "your oldest) and run one group quiz at a time; a quiz left untouched for "
+    f"{ABANDONED_AFTER.seconds // 60} minutes ends. Starting a group quiz needs permission to "
+    "send messages in its channel."
 )
 
 
@@ -66,3 +77,16 @@ def draw(
     fresh = rng.sample(fresh, min(count, len(fresh)))  # not a shuffle of a 10,000-question bank
     seen = sorted((q for q in candidates if q.id in recency), key=lambda q: -recency[q.id])
     return (fresh + seen)[:count]
+
+
+MAX_BUTTONS = 25  # Discord: 5 rows of 5 buttons on a message
+
+
+def answer_buttons(*, group: bool) -> int:
+    """How many answer buttons a question may have: a group quiz keeps one for Stop."""
+    return MAX_BUTTONS - 1 if group else MAX_BUTTONS
+
+
+def fits(question: Question, room: int) -> bool:
+    """Whether a question's own choices fit in ``room`` buttons (drawn options always do)."""
+    return question.choices is None or len(question.choices) <= room

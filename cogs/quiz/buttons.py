@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from bot.discord_glue.client import StudyBot
 
 COG_NAME = "Quiz"
+MAX_ID = 2**63 - 1  # ids are SQLite integers; a custom_id may carry any number
+
+
+def valid_id(number: int) -> bool:
+    """Whether a number read from a custom_id can name a row at all."""
+    return 0 < number <= MAX_ID
 
 
 class QuizButtons(Protocol):
@@ -45,7 +51,7 @@ async def _run(
 
 class AnswerButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"quiz:a:(?P<qq>\d+):(?P<choice>\d{1,2})",
+    template=r"quiz:a:(?P<qq>\d+):(?P<choice>\d+)",
 ):
     def __init__(
         self,
@@ -57,7 +63,7 @@ class AnswerButton(
     ) -> None:
         super().__init__(
             discord.ui.Button(
-                label=LETTERS[choice],
+                label=LETTERS[choice] if 0 <= choice < len(LETTERS) else "?",
                 style=style,
                 custom_id=f"quiz:a:{qq}:{choice}",
                 disabled=disabled,
@@ -163,6 +169,14 @@ class StopButton(
 
 DYNAMIC_ITEMS = (AnswerButton, TypeButton, NextButton, StopButton)
 MODAL_PREFIX = "quiz:m:"
+MODAL_ID = re.compile(r"quiz:m:(?P<qq>[0-9]+)")
+
+
+def modal_question(custom_id: str) -> int | None:
+    """The quiz question a submitted answer form names, or None when it names none."""
+    match = MODAL_ID.fullmatch(custom_id)
+    number = int(match["qq"]) if match else 0
+    return number if valid_id(number) else None
 
 
 def question_view(

@@ -7,16 +7,18 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+import aiohttp
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.bank.choices import MultipleChoice
 from bot.bank.model import Bank, Difficulty, Question
+from bot.bank.text import shorten
 from bot.db import quiz as store
 from bot.db.answers import NewAnswer, record_answer
 from bot.discord_glue.autocomplete import bank_choices, topic_choices
-from bot.discord_glue.client import StudyBot, UserError, reply, report_error
+from bot.discord_glue.client import StudyBot, UserError, reply, report_error, send
 from bot.discord_glue.render import (
     LETTERS,
     group_result_embed,
@@ -28,13 +30,17 @@ from bot.discord_glue.render import (
 )
 from bot.study.matching import matches
 from bot.study.quiz import (
+    ABANDONED_AFTER,
     DEFAULT_QUESTIONS,
     GROUP_SECONDS,
     MAX_QUESTIONS,
+    MAX_SOLO_QUIZZES,
     MIN_QUESTIONS,
     SOLO_SECONDS,
+    answer_buttons,
     draw,
     eligible,
+    fits,
     points,
 )
 from cogs.quiz.buttons import (
@@ -42,12 +48,42 @@ from cogs.quiz.buttons import (
     MODAL_PREFIX,
     QuizButtons,
     answer_modal,
+    modal_question,
     modal_value,
     next_view,
     question_view,
+    valid_id,
 )
 
 log = logging.getLogger(__name__)
+
+
+def echo(value: str) -> str:
+    """A member's option value quoted back to them, shortened to a readable length."""
+    return repr(shorten(value, 100))
+
+
+SWEEP_SECONDS = 300  # how often idle quizzes are looked for
+FIND_LIMIT = 50  # latest messages searched for a question asked just before a restart
+
+
+def question_nonce(qq_id: int) -> str:
+    """The nonce a group question is sent with, the same on every attempt (at most 23 of
+    the 25 characters Discord allows)."""
+    return f"quiz{qq_id}"
+
+
+def asks(message: discord.Message, qq_id: int) -> bool:
+    """Whether ``message`` carries the answer buttons of quiz question ``qq_id``."""
+    wanted = (f"quiz:a:{qq_id}:", f"quiz:t:{qq_id}")
+    for row in message.components:
+        for item in getattr(row, "children", ()):
+            custom_id = getattr(item, "custom_id", None)
+            if isinstance(custom_id, str) and (
+                custom_id.startswith(wanted[0]) or custom_id == wanted[1]
+            ):
+                return True
+    return False
 
 
 def _dt(epoch: float) -> datetime:
@@ -67,9 +103,11 @@ class Quiz(commands.Cog, name=COG_NAME):
     # --- lifecycle ----------
     async def cog_load(self) -> None:
         self._resume_task = asyncio.create_task(self._resume(), name="quiz-resume")
+        self.sweep.start()
 
     async def cog_unload(self) -> None:
         """Group quizzes stop here and carry on from the database after a restart."""
+        self.sweep.cancel()
         tasks = [self._resume_task, *self.runners.values()]
         for task in tasks:
             task.cancel()
@@ -83,6 +121,22 @@ class Quiz(commands.Cog, name=COG_NAME):
             if session.mode == "group":
                 self._start_runner(session.id)
 
+    @tasks.loop(seconds=SWEEP_SECONDS)
+    async def sweep(self) -> None:
+        try:
+            await self.expire_idle()
+        except Exception:  # the next sweep tries again; the loop must not die
+            log.exception("quiz: could not end idle quizzes")
+
+    async def expire_idle(self) -> None:
+        """End the solo quizzes nobody has touched for a while (a dismissed private message, a
+        member who left): they would otherwise stay running for ever. Group quizzes move on by
+        their timer and end by themselves, also when they cannot go on."""
+        before = (self.clock.now() - ABANDONED_AFTER).timestamp()
+        for session in await store.idle_solo_quizzes(self.db, before):
+            if await store.end_quiz(self.db, session.id, "stopped", self.clock.now().timestamp()):
+                log.info("quiz %s ended after %s without activity", session.id, ABANDONED_AFTER)
+
     # --- helpers ----------
     def _bank_and_question(
         self, session: store.QuizSession, qq: store.QuizQuestion
@@ -93,6 +147,15 @@ class Quiz(commands.Cog, name=COG_NAME):
             raise UserError("The bank of this quiz is no longer loaded, so it cannot go on.")
         return bank, question
 
+    @staticmethod
+    def _check_shown(mc: MultipleChoice | None, *, group: bool) -> None:
+        """Refuse to ask a question whose options cannot all be shown as buttons."""
+        if mc is not None and len(mc.options) > answer_buttons(group=group):
+            raise UserError(
+                f"A question of this quiz has {len(mc.options)} choices, more than the "
+                f"{answer_buttons(group=group)} buttons a message can show here."
+            )
+
     def _mc(
         self, session: store.QuizSession, bank: Bank, question: Question
     ) -> MultipleChoice | None:
@@ -100,12 +163,41 @@ class Quiz(commands.Cog, name=COG_NAME):
             return None
         return self.banks.choices(bank.key, question, session.id)
 
-    async def _load(self, qq_id: int) -> tuple[store.QuizSession, store.QuizQuestion]:
+    async def _load(
+        self, interaction: discord.Interaction[StudyBot], qq_id: int, *, what: str = "button"
+    ) -> tuple[store.QuizSession, store.QuizQuestion]:
+        """The quiz question a button or answer form names, once it is known to belong to the
+        server and channel the interaction comes from."""
+        if not valid_id(qq_id):
+            raise UserError(f"This {what} is not valid.")
         qq = await store.quiz_question(self.db, qq_id)
         session = await store.get_quiz(self.db, qq.session_id) if qq else None
         if qq is None or session is None:
             raise UserError("This quiz no longer exists. Start a new one with /quiz.")
+        self._belongs(interaction, session, what)
         return session, qq
+
+    async def _load_session(
+        self, interaction: discord.Interaction[StudyBot], session_id: int
+    ) -> store.QuizSession:
+        if not valid_id(session_id):
+            raise UserError("This button is not valid.")
+        session = await store.get_quiz(self.db, session_id)
+        if session is None:
+            raise UserError("This quiz no longer exists. Start a new one with /quiz.")
+        self._belongs(interaction, session, "button")
+        return session
+
+    @staticmethod
+    def _belongs(
+        interaction: discord.Interaction[StudyBot], session: store.QuizSession, what: str
+    ) -> None:
+        """Refuse a click or answer that names a quiz of another server or channel (a forged
+        custom_id: Discord sends whatever the client claims)."""
+        if session.guild_id != interaction.guild_id:
+            raise UserError(f"This {what} is not from this server.")
+        if session.channel_id != interaction.channel_id:
+            raise UserError(f"This {what} belongs to a quiz in another channel.")
 
     # --- /quiz ----------
     @app_commands.command(
@@ -132,11 +224,22 @@ class Quiz(commands.Cog, name=COG_NAME):
         typed: bool | None = None,
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
+        # Discord's client keeps to the declared choices and range; a tampered one need not.
+        if mode not in ("solo", "group"):
+            raise UserError(f"There is no quiz mode {echo(mode)}: choose solo or group.")
+        if difficulty is not None and difficulty not in ("easy", "medium", "hard"):
+            raise UserError(
+                f"There is no difficulty {echo(difficulty)}: choose easy, medium or hard."
+            )
+        if not MIN_QUESTIONS <= questions <= MAX_QUESTIONS:
+            raise UserError(f"Choose between {MIN_QUESTIONS} and {MAX_QUESTIONS} questions.")
+        if mode == "group":
+            self._check_group_allowed(interaction)
         bank_key = bank or self.banks.default_key()
         chosen = self.banks.get(bank_key) if bank_key else None
         if chosen is None:
             raise UserError(
-                f"There is no bank {bank!r}. Loaded banks: {', '.join(self.banks.banks)}."
+                f"There is no bank {echo(bank or '')}. Loaded banks: {', '.join(self.banks.banks)}."
             )
         can_type = any(q.aliases for q in chosen.questions)
         if typed and not can_type:
@@ -146,15 +249,17 @@ class Quiz(commands.Cog, name=COG_NAME):
         if typed is None:  # typed by default for banks made of short answers (trivia lists)
             typed = can_type and all(q.aliases and not q.has_choices for q in chosen.questions)
 
+        room = answer_buttons(group=mode == "group")
+
         def playable(q: Question) -> bool:
             if typed:
                 return bool(q.aliases)
-            return self.banks.askable(chosen.key, q)
+            return fits(q, room) and self.banks.askable(chosen.key, q)
 
         level = Difficulty(difficulty) if difficulty else None
         pool = eligible(chosen.questions, topic=topic, difficulty=level, playable=playable)
         if not pool:
-            what = " and ".join(x for x in (topic and f"topic {topic!r}", difficulty) if x)
+            what = " and ".join(x for x in (topic and f"topic {echo(topic)}", difficulty) if x)
             raise UserError(
                 f"**{chosen.name}** has no question{' with ' + what if what else ''} to ask."
             )
@@ -173,35 +278,70 @@ class Quiz(commands.Cog, name=COG_NAME):
         )
         try:
             session, qqs = await store.create_quiz(
-                self.db, spec, [q.id for q in picked], now.timestamp()
+                self.db, spec, [q.id for q in picked], now.timestamp(), solo_limit=MAX_SOLO_QUIZZES
             )
         except store.GroupQuizRunning:
             raise UserError(
                 "A group quiz is already running in this channel. Its starter or a server "
                 "manager can stop it with its Stop button."
             ) from None
-        if mode == "group":
-            await reply(
-                interaction,
-                f"{interaction.user.mention} started a group quiz: {len(picked)} question(s) from "
-                f"**{chosen.name}**, {GROUP_SECONDS} s each. Everyone may answer!",
-                ephemeral=False,
+        except store.MemberGroupQuizRunning as running:
+            raise UserError(
+                f"You are already running a group quiz in <#{running.channel_id}>; stop it with "
+                "its Stop button or let it finish first."
+            ) from None
+        try:
+            if mode == "group":
+                await reply(
+                    interaction,
+                    f"{interaction.user.mention} started a group quiz: {len(picked)} question(s) "
+                    f"from **{chosen.name}**, {GROUP_SECONDS} s each. Everyone may answer!",
+                    ephemeral=False,
+                )
+                self._start_runner(session.id)
+                return
+            first = qqs[0]
+            deadline = now + timedelta(seconds=SOLO_SECONDS)
+            await store.mark_asked(self.db, first.id, None, now.timestamp(), deadline.timestamp())
+            mc = self._mc(session, chosen, picked[0])
+            self._check_shown(mc, group=False)
+            embed = quiz_question_embed(
+                picked[0], mc, position=0, total=len(picked), deadline=deadline, group=False
             )
-            self._start_runner(session.id)
-            return
-        first = qqs[0]
-        deadline = now + timedelta(seconds=SOLO_SECONDS)
-        await store.mark_asked(self.db, first.id, None, now.timestamp(), deadline.timestamp())
-        mc = self._mc(session, chosen, picked[0])
-        embed = quiz_question_embed(
-            picked[0], mc, position=0, total=len(picked), deadline=deadline, group=False
-        )
-        await interaction.response.send_message(
-            embed=embed,
-            view=question_view(first.id, mc),
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+            await interaction.response.send_message(
+                embed=embed,
+                view=question_view(first.id, mc),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except Exception as exc:
+            # A quiz nobody can see must not hold the channel (or the member) until a restart.
+            await store.end_quiz(self.db, session.id, "stopped", self.clock.now().timestamp())
+            if isinstance(exc, discord.HTTPException | aiohttp.ClientError):
+                log.warning("quiz %s called off: its start was not posted: %s", session.id, exc)
+                raise UserError(
+                    "Discord did not take the start of this quiz, so it was called off; "
+                    "please try again."
+                ) from exc
+            raise
+
+    @staticmethod
+    def _check_group_allowed(interaction: discord.Interaction[StudyBot]) -> None:
+        """A group quiz speaks in the channel: its starter and the bot must be able to."""
+        in_thread = isinstance(interaction.channel, discord.Thread)
+        member, bot = interaction.permissions, interaction.app_permissions
+        if not (member.send_messages_in_threads if in_thread else member.send_messages):
+            raise UserError(
+                "You cannot send messages in this channel, so you cannot start a group quiz "
+                "here; a solo quiz (mode:solo) works anywhere."
+            )
+        if not (bot.send_messages_in_threads if in_thread else bot.send_messages) or not (
+            bot.embed_links
+        ):
+            raise UserError(
+                "I need the Send Messages and Embed Links permissions in this channel to run a "
+                "group quiz here."
+            )
 
     @quiz.autocomplete("bank")
     async def _bank_choices(
@@ -220,18 +360,20 @@ class Quiz(commands.Cog, name=COG_NAME):
     async def on_choice(
         self, interaction: discord.Interaction[StudyBot], qq_id: int, choice: int
     ) -> None:
-        session, qq = await self._load(qq_id)
+        session, qq = await self._load(interaction, qq_id)
         bank, question = self._bank_and_question(session, qq)
         mc = self._mc(session, bank, question)
-        if mc is None or not 0 <= choice < len(mc.options):
+        if mc is None:
             raise UserError("This button is out of date.")
+        if not 0 <= choice < len(mc.options):
+            raise UserError("This button is not valid.")
         given = f"**{LETTERS[choice]}.** {discord.utils.escape_markdown(mc.options[choice])}"
         await self._answer(
             interaction, session, qq, question, mc, choice == mc.correct, given, choice=choice
         )
 
     async def open_typed(self, interaction: discord.Interaction[StudyBot], qq_id: int) -> None:
-        session, qq = await self._load(qq_id)
+        session, qq = await self._load(interaction, qq_id)
         self._check_open(interaction, session, qq)
         modal = answer_modal(qq_id)
         await interaction.response.send_modal(modal)
@@ -246,7 +388,10 @@ class Quiz(commands.Cog, name=COG_NAME):
         if not custom_id.startswith(MODAL_PREFIX):
             return
         try:
-            session, qq = await self._load(int(custom_id.removeprefix(MODAL_PREFIX)))
+            qq_id = modal_question(custom_id)
+            if qq_id is None:
+                raise UserError("This answer form is not valid.")
+            session, qq = await self._load(interaction, qq_id, what="answer form")
             _, question = self._bank_and_question(session, qq)
             guess = modal_value(data).strip()
             if not guess:
@@ -272,6 +417,8 @@ class Quiz(commands.Cog, name=COG_NAME):
                 raise UserError("This is someone else's quiz. Start your own with /quiz.")
             if qq.position != session.position:
                 raise UserError("This question is over; use the buttons of the current one.")
+        elif qq.asked_at is None:
+            raise UserError("This question has not been asked yet.")
         elif qq.closed:
             raise UserError("Time is up for this question.")
 
@@ -345,8 +492,8 @@ class Quiz(commands.Cog, name=COG_NAME):
 
     # --- solo: next question and summary ----------
     async def on_next(self, interaction: discord.Interaction[StudyBot], session_id: int) -> None:
-        session = await store.get_quiz(self.db, session_id)
-        if session is None or session.state != "running":
+        session = await self._load_session(interaction, session_id)
+        if session.state != "running":
             raise UserError("This quiz has ended. Start a new one with /quiz.")
         if interaction.user.id != session.user_id:
             raise UserError("This is someone else's quiz. Start your own with /quiz.")
@@ -366,10 +513,15 @@ class Quiz(commands.Cog, name=COG_NAME):
             return
         nxt = qqs[session.position + 1]
         now = self.clock.now()
+        try:
+            bank, question = self._bank_and_question(session, nxt)
+            mc = self._mc(session, bank, question)
+            self._check_shown(mc, group=False)
+        except UserError as exc:
+            await store.end_quiz(self.db, session.id, "stopped", now.timestamp())
+            raise UserError(f"{exc} This quiz has ended; your answers so far are kept.") from exc
         deadline = now + timedelta(seconds=SOLO_SECONDS)
         await store.mark_asked(self.db, nxt.id, None, now.timestamp(), deadline.timestamp())
-        bank, question = self._bank_and_question(session, nxt)
-        mc = self._mc(session, bank, question)
         embed = quiz_question_embed(
             question, mc, position=nxt.position, total=session.total, deadline=deadline, group=False
         )
@@ -413,9 +565,39 @@ class Quiz(commands.Cog, name=COG_NAME):
         if not task.cancelled() and task.exception() is not None:
             log.error("group quiz %s failed", session_id, exc_info=task.exception())
 
-    async def on_stop(self, interaction: discord.Interaction[StudyBot], session_id: int) -> None:
+    async def _run_group(self, session_id: int) -> None:
+        """Play a group quiz; if it cannot go on, end it and say so in its channel."""
+        try:
+            await self._play_group(session_id)
+        except Exception as exc:
+            if isinstance(exc, UserError):
+                reason = str(exc)
+                log.warning("group quiz %s stopped: %s", session_id, reason)
+            elif isinstance(exc, discord.HTTPException | aiohttp.ClientError | TimeoutError):
+                reason = "Discord did not take its next message."
+                log.warning("group quiz %s stopped: Discord failed: %s", session_id, exc)
+            else:
+                reason = "Something went wrong on my side; it has been logged."
+                log.error("group quiz %s failed", session_id, exc_info=exc)
+            await self._abandon(session_id, reason)
+
+    async def _abandon(self, session_id: int, reason: str) -> None:
+        if not await store.end_quiz(self.db, session_id, "stopped", self.clock.now().timestamp()):
+            return
         session = await store.get_quiz(self.db, session_id)
-        if session is None or session.state != "running":
+        if session is None:
+            return
+        try:
+            await send(
+                self.bot.get_partial_messageable(session.channel_id),
+                f"This group quiz stopped: {reason} The scores so far are kept.",
+            )
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("group quiz %s: could not say that it stopped: %s", session_id, exc)
+
+    async def on_stop(self, interaction: discord.Interaction[StudyBot], session_id: int) -> None:
+        session = await self._load_session(interaction, session_id)
+        if session.state != "running":
             raise UserError("This quiz has already ended.")
         allowed = interaction.user.id == session.user_id or interaction.permissions.manage_guild
         if not allowed:
@@ -429,7 +611,7 @@ class Quiz(commands.Cog, name=COG_NAME):
                 await self._post_results(session, stopped=True)
         await interaction.followup.send("Quiz stopped. The scores so far are kept.", ephemeral=True)
 
-    async def _run_group(self, session_id: int) -> None:
+    async def _play_group(self, session_id: int) -> None:
         session = await store.get_quiz(self.db, session_id)
         if session is None:
             return
@@ -443,28 +625,40 @@ class Quiz(commands.Cog, name=COG_NAME):
                 break
             bank, question = self._bank_and_question(session, qq)
             mc = self._mc(session, bank, question)
+            self._check_shown(mc, group=True)
             message_id, deadline = qq.message_id, qq.deadline
-            if message_id is None or deadline is None:
+            if message_id is None and deadline is not None:
+                # Asked before a crash or restart, perhaps sent: find it rather than ask twice.
+                message_id = await self._find_question(channel, qq.id)
+                if message_id is not None:
+                    await store.set_question_message(self.db, qq.id, message_id)
+                elif deadline <= self.clock.now().timestamp():
+                    deadline = None  # nobody saw it: ask it again with a whole timer
+            if message_id is None:
                 now = self.clock.now()
-                ends = now + timedelta(seconds=GROUP_SECONDS)
+                if deadline is None:
+                    # The timer starts before the question is sent: a member may click as soon
+                    # as it appears, and the answer must find its start and deadline stored.
+                    deadline = (now + timedelta(seconds=GROUP_SECONDS)).timestamp()
+                    await store.mark_asked(self.db, qq.id, None, now.timestamp(), deadline)
                 embed = quiz_question_embed(
                     question,
                     mc,
                     position=qq.position,
                     total=session.total,
-                    deadline=ends,
+                    deadline=_dt(deadline),
                     group=True,
                 )
-                # The timer starts before the question is sent: a member may click as soon as
-                # it appears, and the answer must find its start and deadline in the database.
-                await store.mark_asked(self.db, qq.id, None, now.timestamp(), ends.timestamp())
-                message = await channel.send(
+                # The nonce makes Discord return the first message if this one is a repeat.
+                message = await send(
+                    channel,
                     embed=embed,
                     view=question_view(qq.id, mc, session=session.id),
-                    allowed_mentions=discord.AllowedMentions.none(),
+                    nonce=question_nonce(qq.id),
                 )
                 await store.set_question_message(self.db, qq.id, message.id)
-                message_id, deadline = message.id, ends.timestamp()
+                message_id = message.id
+            assert deadline is not None  # stored with the question when it was first asked
             sleeping = asyncio.ensure_future(self.clock.sleep_until(_dt(deadline)))
             stopping = asyncio.ensure_future(stop.wait())
             await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -475,6 +669,17 @@ class Quiz(commands.Cog, name=COG_NAME):
                 break
         ended = await store.end_quiz(self.db, session_id, "finished", self.clock.now().timestamp())
         await self._post_results(session, stopped=not ended)
+
+    async def _find_question(self, channel: discord.PartialMessageable, qq_id: int) -> int | None:
+        """The message that asked quiz question ``qq_id``, among the channel's latest."""
+        me = self.bot.user.id if self.bot.user else None
+        try:
+            async for message in channel.history(limit=FIND_LIMIT):
+                if message.author.id == me and asks(message, qq_id):
+                    return message.id
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            log.warning("group quiz: could not read back question %s: %s", qq_id, exc)
+        return None
 
     async def _close_group_question(
         self,
@@ -494,19 +699,16 @@ class Quiz(commands.Cog, name=COG_NAME):
         except discord.HTTPException as exc:
             log.warning("group quiz %s: could not close question %s: %s", session.id, qq.id, exc)
         answers = await store.question_answers(self.db, qq.id)
-        await channel.send(
-            embed=group_result_embed(question, mc, answers),
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+        await send(channel, embed=group_result_embed(question, mc, answers))
 
     async def _post_results(self, session: store.QuizSession, *, stopped: bool) -> None:
         scores = await store.session_scores(self.db, session.id)
         channel = self.bot.get_partial_messageable(session.channel_id)
-        await channel.send(
+        await send(
+            channel,
             embed=group_results_embed(
                 [(s.user_id, s.points, s.correct) for s in scores], session.total, stopped=stopped
             ),
-            allowed_mentions=discord.AllowedMentions.none(),
         )
 
 

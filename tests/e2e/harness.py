@@ -74,6 +74,14 @@ class BotHarness:
         assert isinstance(cog, Qotd)
         return cog
 
+    @property
+    def quiz(self):  # type: ignore[no-untyped-def]
+        from cogs.quiz.cog import Quiz
+
+        cog = self.bot.get_cog("Quiz")
+        assert isinstance(cog, Quiz)
+        return cog
+
     async def tick(self, at: datetime | None = None) -> None:
         """Move the clock (if given) and run one question-of-the-day tick, as the scheduler does."""
         if at is not None:
