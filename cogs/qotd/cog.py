@@ -37,6 +37,15 @@ from cogs.qotd.posting import Poster
 
 log = logging.getLogger(__name__)
 
+# How /qotd setup and /qotd edit describe the options they share.
+SCHEDULE_OPTIONS = {
+    "time": "Local time, HH:MM (24 h)",
+    "timezone": "Your timezone, e.g. Europe/Berlin",
+    "days": "daily, weekdays, weekends or days like mon,wed,fri",
+    "role": "A role to ping with each question",
+    "thread": "Open a discussion thread under each question",
+}
+
 TICK_SECONDS = 30
 # Answers worked on at once; more clicks are acknowledged first ("thinking..."), then served.
 # Few slots keep a burst's acknowledgements ahead of the replies: with 1,000 clicks in a second,
@@ -278,14 +287,10 @@ class Qotd(
     # --- commands ----------
     @app_commands.command(name="setup", description="Post a daily question in a channel")
     @app_commands.describe(
+        **SCHEDULE_OPTIONS,
         channel="Where to post",
-        time="Local time, HH:MM (24 h)",
-        timezone="Your timezone, e.g. Europe/Berlin",
-        days="daily, weekdays, weekends or days like mon,wed,fri",
-        role="A role to ping with each question",
         bank="The question bank (default: the first one)",
         reveal_after="Hours until the answer is revealed (default: just before the next question)",
-        thread="Open a discussion thread under each question",
     )
     async def setup(
         self,
@@ -351,15 +356,11 @@ class Qotd(
 
     @app_commands.command(name="edit", description="Change some settings of a question of the day")
     @app_commands.describe(
+        **SCHEDULE_OPTIONS,
         channel="The channel of the question of the day",
-        time="Local time, HH:MM (24 h)",
-        timezone="Your timezone, e.g. Europe/Berlin",
-        days="daily, weekdays, weekends or days like mon,wed,fri",
-        role="A role to ping with each question",
         clear_role="Ping no role any more",
         bank="The question bank",
         reveal_after="Hours until the answer is revealed",
-        thread="Open a discussion thread under each question",
     )
     async def edit(
         self,
