@@ -26,13 +26,14 @@ from bot.db.stats import (
     recent_answers,
     topic_scores,
 )
-from bot.discord_glue.client import StudyBot, reply, with_cog
+from bot.discord_glue.client import StudyBot, UserError, reply, with_cog
 from bot.discord_glue.members import MemberDirectory
 from bot.discord_glue.render import BOARD_LABELS, COLOUR, BoardLine, leaderboard_embed, name_of, ts
 from bot.study.periods import ALL_TIME
 from bot.study.streaks import shown
 
 PAGE_SIZE = 10
+MAX_PAGE = 10**6  # more than any server's members / PAGE_SIZE
 
 
 Period = Literal["week", "month", "all"]
@@ -69,6 +70,8 @@ class PageButton(
 
     async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
         async def page(cog: Leaderboard) -> None:
+            if not 0 <= self.page <= MAX_PAGE:  # a forged custom_id: no board has that page
+                raise UserError("This button is out of date: run /leaderboard again.")
             embed, view = await cog.render(interaction, self.board, self.period, self.page)
             await interaction.response.edit_message(embed=embed, view=view)
 
@@ -89,7 +92,9 @@ class Leaderboard(commands.Cog):
         assert guild is not None
         zone = await self.bot.zones.get(guild.id)
         key = period_key_for(period, self.clock.now(), zone)
-        gone = self.members.departed(guild.id)
+        gone = known_gone = self.members.departed(guild.id)
+        total = await count_ranked(self.db, guild.id, board, key, gone)
+        page = min(page, max(0, math.ceil(total / PAGE_SIZE) - 1))  # the board may have shrunk
         rows = []
         for _ in range(5):  # members who left are skipped; ask about each shown member once
             rows = await leaderboard(
@@ -107,7 +112,8 @@ class Leaderboard(commands.Cog):
             if not newly:
                 break
             gone = gone | newly
-        total = await count_ranked(self.db, guild.id, board, key, gone)
+        if gone != known_gone:
+            total = await count_ranked(self.db, guild.id, board, key, gone)
         pages = max(1, math.ceil(total / PAGE_SIZE))
         own = await member_score(self.db, guild.id, board, key, interaction.user.id, gone)
         embed = leaderboard_embed(

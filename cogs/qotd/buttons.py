@@ -13,13 +13,13 @@ import discord
 
 from bot.bank.choices import MultipleChoice
 from bot.discord_glue.client import UserError, with_cog
+from bot.discord_glue.custom_ids import is_row_id
 from bot.discord_glue.render import LETTERS
 
 if TYPE_CHECKING:
     from bot.discord_glue.client import StudyBot
 
 COG_NAME = "Qotd"
-MAX_POST_ID = 2**63 - 1  # a row id: what a custom_id claims beyond it names no post
 OUT_OF_DATE = (
     "This button is out of date: answer with the buttons of the latest question of the day."
 )
@@ -28,7 +28,7 @@ OUT_OF_DATE = (
 def valid_click(post_id: int, choice: int) -> bool:
     """Whether a custom_id's numbers can name a post and one of its options at all (a forged or
     stale custom_id may carry anything the template lets through)."""
-    return 0 < post_id <= MAX_POST_ID and 0 <= choice < len(LETTERS)
+    return is_row_id(post_id) and 0 <= choice < len(LETTERS)
 
 
 class QotdButtons(Protocol):

@@ -11,18 +11,13 @@ import discord
 
 from bot.bank.choices import MultipleChoice
 from bot.discord_glue.client import with_cog
+from bot.discord_glue.custom_ids import is_row_id
 from bot.discord_glue.render import LETTERS
 
 if TYPE_CHECKING:
     from bot.discord_glue.client import StudyBot
 
 COG_NAME = "Quiz"
-MAX_ID = 2**63 - 1  # ids are SQLite integers; a custom_id may carry any number
-
-
-def valid_id(number: int) -> bool:
-    """Whether a number read from a custom_id can name a row at all."""
-    return 0 < number <= MAX_ID
 
 
 class QuizButtons(Protocol):
@@ -176,7 +171,7 @@ def modal_question(custom_id: str) -> int | None:
     """The quiz question a submitted answer form names, or None when it names none."""
     match = MODAL_ID.fullmatch(custom_id)
     number = int(match["qq"]) if match else 0
-    return number if valid_id(number) else None
+    return number if is_row_id(number) else None
 
 
 def question_view(

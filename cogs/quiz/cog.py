@@ -19,6 +19,7 @@ from bot.db import quiz as store
 from bot.db.answers import NewAnswer, record_answer
 from bot.discord_glue.autocomplete import bank_choices, topic_choices
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error, send
+from bot.discord_glue.custom_ids import is_row_id
 from bot.discord_glue.render import (
     LETTERS,
     group_result_embed,
@@ -52,7 +53,6 @@ from cogs.quiz.buttons import (
     modal_value,
     next_view,
     question_view,
-    valid_id,
 )
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ class Quiz(commands.Cog, name=COG_NAME):
     ) -> tuple[store.QuizSession, store.QuizQuestion]:
         """The quiz question a button or answer form names, once it is known to belong to the
         server and channel the interaction comes from."""
-        if not valid_id(qq_id):
+        if not is_row_id(qq_id):
             raise UserError(f"This {what} is not valid.")
         qq = await store.quiz_question(self.db, qq_id)
         session = await store.get_quiz(self.db, qq.session_id) if qq else None
@@ -180,7 +180,7 @@ class Quiz(commands.Cog, name=COG_NAME):
     async def _load_session(
         self, interaction: discord.Interaction[StudyBot], session_id: int
     ) -> store.QuizSession:
-        if not valid_id(session_id):
+        if not is_row_id(session_id):
             raise UserError("This button is not valid.")
         session = await store.get_quiz(self.db, session_id)
         if session is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.db import quiz as store
 from bot.db.answers import NewAnswer, record_answer
 from bot.db.guilds import guild_timezone
@@ -168,3 +170,17 @@ async def test_forget_me(harness: BotHarness, emu: Emulator) -> None:
     assert ranking(board) == [f"**1.** <@{bob.id}> · 30 points (1/1 right)"]
     stats = await (await emu.slash("stats", member=alice)).reply()
     assert "has not answered anything yet" in stats.text()
+
+
+async def test_forged_page_buttons_are_refused_plainly(
+    harness: BotHarness, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = harness.member("alice")
+    await seed_points(harness, {alice: 10})
+    board = await (await emu.slash("leaderboard", member=alice)).reply()
+    for forged in ("lb:all:week:" + "9" * 28 + ":n", "lb:all:week:" + "9" * 19 + ":p"):
+        refused = await (await emu.forge_click(board, forged, member=alice)).reply()
+        assert "This button is out of date" in refused.text(), forged
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    last = await (await emu.forge_click(board, "lb:all:week:5:n", member=alice)).reply()
+    assert "Page 1 of 1" in last.text()  # past the end: the last page
