@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+STOP_GRACE = 1.0  # seconds the client gets to finish after close() before it is cancelled
 
 
 def load_settings() -> Settings | None:
@@ -58,9 +59,16 @@ async def serve(settings: Settings, token: str, *, stop: asyncio.Event | None = 
             if stopper in done:
                 log.info("stopping")
                 await bot.close()
+                # The client may be waiting out a reconnect back-off (minutes while Discord is
+                # unreachable): nothing is left to do there once closed.
+                await asyncio.wait({runner}, timeout=STOP_GRACE)
+                if not runner.done():
+                    runner.cancel()
+                    await asyncio.wait({runner})
             else:
                 stopper.cancel()
-            await runner  # re-raises a login or gateway failure
+            if not runner.cancelled():
+                await runner  # re-raises a login or gateway failure
     log.info("stopped cleanly")
     return EXIT_OK
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 import aiohttp
 import discord
 from discord import app_commands
+from discord.backoff import ExponentialBackoff
 from discord.ext import commands, tasks
 from discord.utils import MISSING
 
@@ -39,12 +40,17 @@ SHUTTING_DOWN = "The bot is restarting; your answer was not recorded. Please try
 
 
 HEARTBEAT_SECONDS = 30
+MAX_FIRST_CONNECT_DELAY = 60.0
 HTTP_CONNECTIONS = 64
 
 
 def write_heartbeat(path: Path, latency: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"connected {time.time():.0f} latency {latency:.3f}\n", encoding="utf-8")
+
+
+def remove_heartbeat(path: Path) -> None:
+    path.unlink(missing_ok=True)
 
 
 def heartbeat_age(path: Path) -> float | None:
@@ -315,16 +321,51 @@ class StudyBot(commands.Bot):
         log.info("slash commands synced (%s)", f"server {guild.id}" if guild else "global")
         return True
 
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """discord.py's connection loop, kept trying while the gateway cannot be reached at the
+        first start (discord.py 2.7 then fails on its missing previous connection instead)."""
+        backoff = ExponentialBackoff(base=2)
+        while not self.is_closed():
+            try:
+                await super().connect(reconnect=reconnect)
+                return
+            except AttributeError:
+                if self.ws is not None or not reconnect:
+                    raise
+            if self.is_closed():
+                return
+            delay = min(backoff.delay(), MAX_FIRST_CONNECT_DELAY)
+            log.warning(
+                "cannot reach Discord's gateway at %s yet; trying again in %.0f s",
+                discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+                delay,
+            )
+            await asyncio.sleep(delay)
+
+    def connected_now(self) -> bool:
+        return self.is_ready() and not self.is_closed() and self.ws is not None and self.ws.open
+
     @tasks.loop(seconds=HEARTBEAT_SECONDS)
     async def heartbeat(self) -> None:
         """Touch the health file while connected; `python -m bot health` reads it."""
         path = self.services.settings.health_file
-        if path is not None and self.is_ready() and not self.is_closed() and self.ws is not None:
+        if path is not None and self.connected_now():
             await asyncio.to_thread(write_heartbeat, path, self.latency)
+
+    async def _forget_heartbeat(self) -> None:
+        if self.services.settings.health_file is not None:
+            await asyncio.to_thread(remove_heartbeat, self.services.settings.health_file)
+
+    async def on_disconnect(self) -> None:
+        await self._forget_heartbeat()  # healthy means connected now
+
+    async def on_resumed(self) -> None:
+        await self.heartbeat()
 
     async def close(self) -> None:
         self.heartbeat.cancel()
         await super().close()
+        await self._forget_heartbeat()
         await self.loop_watch.stop()
 
     async def on_ready(self) -> None:
@@ -337,7 +378,4 @@ class StudyBot(commands.Bot):
             gc.collect()
             gc.freeze()
             self.loop_watch.reset()  # after this one-off collection: it is part of start-up
-        if self.services.settings.health_file is not None:
-            await asyncio.to_thread(
-                write_heartbeat, self.services.settings.health_file, self.latency
-            )
+        await self.heartbeat()

@@ -1,0 +1,103 @@
+"""Running unattended: health means connected now, the gateway may be down, stops are prompt."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from discord.backoff import ExponentialBackoff
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.runner import EXIT_OK, serve
+from emulator import Emulator
+from tests.e2e.harness import BotHarness
+from tests.e2e.processes import start, stop
+from tests.e2e.test_operations import bot_env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def health(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "health"],
+        env={**os.environ, "HEALTH_FILE": str(path)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+async def test_health_means_connected_now_and_ends_with_a_clean_stop(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    path = tmp_path / "health"
+    h = BotHarness(emu, tmp_path)
+    h.settings.health_file = path
+    await h.start()
+    try:
+        await emu.wait_until(path.exists)
+        assert (await asyncio.to_thread(health, path)).returncode == 0
+        await emu.gateway.outage()
+        await emu.wait_until(lambda: emu.gateway.refused >= 1, timeout=10)
+        await h.bot.heartbeat()  # the 30-second heartbeat, while discord.py reconnects
+        down = await asyncio.to_thread(health, path)
+        assert down.returncode == 1 and "unhealthy" in down.stderr, down
+        emu.gateway.recover()
+        await emu.wait_until(lambda: emu.gateway.connected, timeout=20)
+        await emu.wait_until(path.exists)
+        assert (await asyncio.to_thread(health, path)).returncode == 0
+    finally:
+        await h.stop()
+    assert not path.exists(), "the health file outlived a clean stop"
+    assert (await asyncio.to_thread(health, path)).returncode == 1
+
+
+async def test_stop_is_prompt_while_discord_is_unreachable(
+    emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(
+        discord_token=SecretStr(emu.token),
+        database_path=tmp_path / "bot.sqlite3",
+        discord_api_base_url=emu.base_url,
+        discord_gateway_url=emu.gateway_url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    stopping = asyncio.Event()
+    running = asyncio.create_task(serve(settings, emu.token, stop=stopping))
+    await emu.wait_until(lambda: emu.gateway.connected, timeout=20)
+    # Deep into discord.py's reconnect back-off, each wait is minutes long.
+    monkeypatch.setattr(ExponentialBackoff, "delay", lambda self: 300.0)
+    with caplog.at_level(logging.INFO, logger="discord.client"):
+        await emu.gateway.outage()
+        await emu.wait_until(
+            lambda: any("reconnect" in r.getMessage() for r in caplog.records), timeout=10
+        )
+        stopping.set()
+        async with asyncio.timeout(5):
+            assert await running == EXIT_OK
+
+
+async def test_first_start_waits_for_an_unreachable_gateway(emu: Emulator, tmp_path: Path) -> None:
+    emu.gateway.up = False
+    process = await start([sys.executable, "-m", "bot"], cwd=ROOT, env=bot_env(emu, tmp_path))
+    try:
+        await emu.wait_until(lambda: emu.gateway.refused >= 2, timeout=30)
+        assert process.returncode is None, "the bot gave up"
+        emu.gateway.recover()
+        await emu.wait_until(lambda: emu.gateway.connected, timeout=30)
+        code, output = await stop(process, signal.SIGTERM)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert code == 0, output
+    assert "cannot reach Discord's gateway" in output
+    assert "Traceback" not in output and "AttributeError" not in output
+    assert "stopped cleanly" in output
