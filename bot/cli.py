@@ -109,7 +109,9 @@ def _invite(client_id: int | None) -> int:
 
     if client_id is None:
         settings = load_settings()
-        token = settings.discord_token if settings else None
+        if settings is None:
+            return EXIT_USAGE
+        token = settings.discord_token
         client_id = application_id_from_token(token.get_secret_value()) if token else None
     if client_id is None:
         print(

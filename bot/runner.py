@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import sys
+from pathlib import Path
 
 import discord
 import yarl
@@ -34,8 +35,16 @@ def load_settings() -> Settings | None:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]).upper()
-        print(f"Setting {where} is invalid: {first['msg']}", file=sys.stderr)
-        return None
+        why = first["msg"].removeprefix("Value error, ")
+        print(f"Setting {where} is invalid: {why}", file=sys.stderr)
+    except UnicodeDecodeError:
+        env_file = Path(str(Settings.model_config.get("env_file") or ".env")).resolve()
+        print(
+            f"{env_file} is not UTF-8 text (Windows PowerShell writes UTF-16 by default): save it "
+            "again as UTF-8, for example with `Set-Content -Encoding utf8` or a text editor",
+            file=sys.stderr,
+        )
+    return None
 
 
 def point_discord_at(settings: Settings) -> None:

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -48,6 +50,46 @@ class DatabaseTooNew(DatabaseError):
 
 class DatabaseClosed(DatabaseError):
     pass
+
+
+def _read_only_storage(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def storage_problem(path: Path, exc: BaseException, *, what: str = "DATABASE_PATH") -> str:
+    """One sentence for the operator about why the database file ``path`` cannot be used."""
+    folder = path.parent
+    user = f"user {os.getuid()}" if hasattr(os, "getuid") else "its user"
+    text = str(exc)
+    if path.is_dir():
+        return f"{what} {path} is a folder: name a file in it, such as {path / 'studybot.sqlite3'}"
+    if isinstance(exc, OSError) and not folder.is_dir():
+        return f"{what} {path}: its folder {folder} cannot be created ({exc.strerror or exc})"
+    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
+        return (
+            f"{path} is not a SQLite database (damaged, or another kind of file): restore a "
+            f"backup or set {what} to another file"
+        )
+    if _read_only_storage(folder):
+        return f"{what} {path} is on read-only storage: the bot must be able to write there"
+    if path.exists() and not os.access(path, os.W_OK):
+        return (
+            f"{what} {path} is read-only (file permissions): the bot ({user}) must be able to "
+            "write to it and to its folder"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"{what} {path}: the bot ({user}) cannot write to the folder {folder}; give that user "
+            f"write access to it (for a bind mount, `chown {os.getuid()}` the folder on the host)"
+            if hasattr(os, "getuid")
+            else f"{what} {path}: the bot cannot write to the folder {folder}"
+        )
+    if "readonly" in text:
+        return f"{what} {path} is read-only: the bot must be able to write to it and its folder"
+    return f"{what} {path} cannot be used: {text}"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -94,6 +136,13 @@ async def _apply_migrations(conn: aiosqlite.Connection, version: int, upto: int 
             raise DatabaseError(f"migration {name} failed and was rolled back: {exc}") from exc
 
 
+def _probe(path: Path) -> None:
+    """Open the file once and read its header: an unusable path fails here, with its reason."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA user_version").fetchone()
+
+
 def _connect_writer(path: Path) -> sqlite3.Connection:
     """The writer's connection, opened (and only ever used) in the writer's thread."""
     conn = sqlite3.connect(path, isolation_level=None)  # used by this thread only
@@ -104,6 +153,12 @@ def _connect_writer(path: Path) -> sqlite3.Connection:
         "foreign_keys = ON",
     ):
         conn.execute(f"PRAGMA {pragma}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # fails now, not at the first answer, if it is read-only
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        conn.close()
+        raise
     return conn
 
 
@@ -133,7 +188,10 @@ class Database:
         path = Path(path)
         if str(path) == ":memory:":
             raise DatabaseError("the database must be a file: its writer has its own connection")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await asyncio.to_thread(_probe, path)
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseError(storage_problem(path, exc)) from exc
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
@@ -143,15 +201,20 @@ class Database:
             await conn.execute("PRAGMA synchronous = FULL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await _apply_migrations(conn, version, migrate_upto)
+        except (OSError, sqlite3.Error) as exc:
+            await conn.close()
+            raise DatabaseError(storage_problem(path, exc)) from exc
         except BaseException:
             await conn.close()
             raise
         thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
         try:
             writer = await asyncio.get_running_loop().run_in_executor(thread, _connect_writer, path)
-        except BaseException:
+        except BaseException as exc:
             thread.shutdown()
             await conn.close()
+            if isinstance(exc, OSError | sqlite3.Error):
+                raise DatabaseError(storage_problem(path, exc)) from exc
             raise
         db = cls(conn, path, (thread, writer), max_batch)
         db._writer = asyncio.create_task(db._write_loop(), name="db-writer")
