@@ -19,6 +19,8 @@ write of the batch, so the bot keeps the durability an acknowledged answer deser
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
 import logging
 import os
 import sqlite3
@@ -136,9 +138,47 @@ async def _apply_migrations(conn: aiosqlite.Connection, version: int, upto: int 
             raise DatabaseError(f"migration {name} failed and was rolled back: {exc}") from exc
 
 
-def _probe(path: Path) -> None:
-    """Open the file once and read its header: an unusable path fails here, with its reason."""
+class _InstanceLock:
+    """An OS lock on ``<database>-lock``: one bot process per database file. The OS releases it
+    when the process ends, however it ends, so a crash leaves no stale lock; the file stays."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(path.name + "-lock")
+        self._fd: int | None = None
+
+    def acquire(self, database: Path) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _lock(fd)
+        except OSError as exc:
+            owner = os.pread(fd, 64, 0).decode(errors="replace").strip()
+            os.close(fd)
+            held_by = f" (process {owner})" if owner.isdigit() else ""
+            raise DatabaseError(
+                f"another copy of the bot is already using {database}{held_by}: stop it first "
+                "(two copies would answer every click twice), or set DATABASE_PATH to another file"
+            ) from exc
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None
+
+
+def _lock(fd: int) -> None:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _probe(path: Path, lock: _InstanceLock) -> None:
+    """Take the instance lock, open the file once and read its header: an unusable path fails
+    here, with its reason."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    lock.acquire(path)
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("PRAGMA user_version").fetchone()
 
@@ -171,8 +211,11 @@ class Database:
         path: Path,
         writer: tuple[ThreadPoolExecutor, sqlite3.Connection],
         max_batch: int = MAX_BATCH,
+        *,
+        lock: _InstanceLock | None = None,
     ) -> None:
         self.conn = conn
+        self._lock = lock
         self.path = path
         self._thread, self._writer_conn = writer
         self.max_batch = max_batch  # 1 makes every write its own transaction (benchmarks)
@@ -188,10 +231,21 @@ class Database:
         path = Path(path)
         if str(path) == ":memory:":
             raise DatabaseError("the database must be a file: its writer has its own connection")
+        lock = _InstanceLock(path)
         try:
-            await asyncio.to_thread(_probe, path)
+            await asyncio.to_thread(_probe, path, lock)
+            return await cls._open_locked(path, lock, migrate_upto, max_batch)
         except (OSError, sqlite3.Error) as exc:
+            lock.release()
             raise DatabaseError(storage_problem(path, exc)) from exc
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    async def _open_locked(
+        cls, path: Path, lock: _InstanceLock, migrate_upto: int | None, max_batch: int
+    ) -> Database:
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
@@ -201,22 +255,17 @@ class Database:
             await conn.execute("PRAGMA synchronous = FULL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await _apply_migrations(conn, version, migrate_upto)
-        except (OSError, sqlite3.Error) as exc:
-            await conn.close()
-            raise DatabaseError(storage_problem(path, exc)) from exc
         except BaseException:
             await conn.close()
             raise
         thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
         try:
             writer = await asyncio.get_running_loop().run_in_executor(thread, _connect_writer, path)
-        except BaseException as exc:
+        except BaseException:
             thread.shutdown()
             await conn.close()
-            if isinstance(exc, OSError | sqlite3.Error):
-                raise DatabaseError(storage_problem(path, exc)) from exc
             raise
-        db = cls(conn, path, (thread, writer), max_batch)
+        db = cls(conn, path, (thread, writer), max_batch, lock=lock)
         db._writer = asyncio.create_task(db._write_loop(), name="db-writer")
         return db
 
@@ -237,6 +286,8 @@ class Database:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._writer_conn.close)
         self._thread.shutdown()
         await self.conn.close()
+        if self._lock is not None:
+            self._lock.release()
 
     # --- reads ----------------------------------------------------------------------------------
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:

@@ -101,3 +101,40 @@ async def test_first_start_waits_for_an_unreachable_gateway(emu: Emulator, tmp_p
     assert "cannot reach Discord's gateway" in output
     assert "Traceback" not in output and "AttributeError" not in output
     assert "stopped cleanly" in output
+
+
+async def test_a_second_copy_on_the_same_database_is_refused(emu: Emulator, tmp_path: Path) -> None:
+    env = bot_env(emu, tmp_path)
+    first = await start([sys.executable, "-m", "bot"], cwd=ROOT, env=env)
+    try:
+        await emu.wait_until(lambda: emu.gateway.connected and emu.global_commands, timeout=20)
+        second = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert second.returncode != 0
+        (line,) = [line for line in second.stderr.splitlines() if line.strip()]
+        assert "already" in line and env["DATABASE_PATH"] in line, line
+        assert "Traceback" not in second.stdout + second.stderr
+        assert emu.gateway.identifies == 1
+        code, output = await stop(first, signal.SIGTERM)
+        assert code == 0, output
+    finally:
+        if first.returncode is None:
+            first.kill()
+    # released on exit, and a copy that crashed (SIGKILL) leaves no lock behind
+    for ending in (signal.SIGKILL, signal.SIGTERM):
+        identified = emu.gateway.identifies
+        again = await start([sys.executable, "-m", "bot"], cwd=ROOT, env=env)
+        try:
+            await emu.wait_until(lambda: emu.gateway.identifies > identified, timeout=20)
+            await stop(again, ending)
+        finally:
+            if again.returncode is None:
+                again.kill()
