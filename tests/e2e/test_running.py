@@ -133,7 +133,7 @@ async def test_a_second_copy_on_the_same_database_is_refused(emu: Emulator, tmp_
         identified = emu.gateway.identifies
         again = await start([sys.executable, "-m", "bot"], cwd=ROOT, env=env)
         try:
-            await emu.wait_until(lambda: emu.gateway.identifies > identified, timeout=20)
+            await emu.wait_until(lambda n=identified: emu.gateway.identifies > n, timeout=20)
             await stop(again, ending)
         finally:
             if again.returncode is None:
