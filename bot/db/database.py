@@ -24,6 +24,7 @@ import fcntl
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
@@ -39,6 +40,7 @@ T = TypeVar("T")
 Write = Callable[[sqlite3.Connection], Any]  # runs in the writer's thread, inside its transaction
 
 MAX_BATCH = 512
+FULL_WARNING_EVERY = 600.0  # seconds
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -52,6 +54,17 @@ class DatabaseTooNew(DatabaseError):
 
 class DatabaseClosed(DatabaseError):
     pass
+
+
+class DatabaseFull(DatabaseError):
+    """The disk holding the database is full: the write was not made."""
+
+
+def _is_full(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, sqlite3.Error)
+        and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    ) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
 
 
 def _read_only_storage(folder: Path) -> bool:
@@ -70,6 +83,8 @@ def storage_problem(path: Path, exc: BaseException, *, what: str = "DATABASE_PAT
         return f"{what} {path} is a folder: name a file in it, such as {path / 'studybot.sqlite3'}"
     if isinstance(exc, OSError) and not folder.is_dir():
         return f"{what} {path}: its folder {folder} cannot be created ({exc.strerror or exc})"
+    if _is_full(exc):
+        return f"{what} {path}: the disk is full; free some space on it"
     if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
         return (
             f"{path} is not a SQLite database (damaged, or another kind of file): restore a "
@@ -222,6 +237,8 @@ class Database:
         self._queue: asyncio.Queue[tuple[Write, asyncio.Future[Any]] | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._closing = False
+        self._full_since: float | None = None  # when a full disk was last reported
+        self._full_told = True  # whether writes working again was reported since
         self.batches = 0  # transactions committed by the writer (for benchmarks and tests)
 
     @classmethod
@@ -336,6 +353,7 @@ class Database:
             outcomes = await loop.run_in_executor(
                 self._thread, self._commit_batch, [fn for fn, _ in batch]
             )
+            self._note_space(outcomes)
             for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
                 if future.done():
                     continue
@@ -343,6 +361,23 @@ class Database:
                     future.set_result(value)
                 else:
                     future.set_exception(value)
+
+    def _note_space(self, outcomes: list[tuple[bool, Any]]) -> None:
+        """A full disk is one warning (at most every FULL_WARNING_EVERY seconds, as writes that
+        fit in free pages may still succeed in between), and one line when writes work again."""
+        full = any(not ok and isinstance(value, DatabaseFull) for ok, value in outcomes)
+        now = time.monotonic()
+        if full and (self._full_since is None or now - self._full_since > FULL_WARNING_EVERY):
+            self._full_since = now
+            self._full_told = False
+            log.warning(
+                "the disk holding %s is full: answers and quiz progress cannot be saved until "
+                "space is freed (members are told to try again later)",
+                self.path,
+            )
+        elif not full and not self._full_told and any(ok for ok, _ in outcomes):
+            self._full_told = True
+            log.info("the database could be written again")
 
     def _commit_batch(self, writes: list[Write]) -> list[tuple[bool, Any]]:
         """In the writer's thread: run the writes in one transaction; (ok, result or error)
@@ -361,8 +396,12 @@ class Database:
                     log.exception("database: rollback failed")
             if len(writes) > 1:
                 return [self._commit_batch([fn])[0] for fn in writes]
-            if not isinstance(exc, sqlite3.Error | ValueError | LookupError):
-                log.exception("database: a write failed")
+            # Not logged here: the caller awaiting the write gets the exception and decides
+            # (a refusal such as a busy channel is expected; a bug is logged where it surfaces).
+            if _is_full(exc):
+                full = DatabaseFull(f"the disk holding {self.path} is full")
+                full.__cause__ = exc
+                return [(False, full)]
             return [(False, exc)]
         self.batches += 1
         return [(True, result) for result in results]

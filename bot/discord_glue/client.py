@@ -23,7 +23,7 @@ from discord.utils import MISSING
 from bot.bank.library import BankLibrary
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import Database, DatabaseClosed
+from bot.db import Database, DatabaseClosed, DatabaseFull
 from bot.db.guilds import GuildZones
 from bot.db.state import get_state, set_state
 from bot.discord_glue.loopwatch import LoopWatch
@@ -37,6 +37,7 @@ QUIET = discord.AllowedMentions.none()
 
 
 SHUTTING_DOWN = "The bot is restarting; your answer was not recorded. Please try again in a minute."
+DISK_FULL = "I cannot save anything right now (the server's disk is full); please try again later."
 
 
 HEARTBEAT_SECONDS = 30
@@ -179,6 +180,8 @@ def explain(error: Exception) -> str | None:
         return str(error)
     if isinstance(error, DatabaseClosed):
         return SHUTTING_DOWN
+    if isinstance(error, DatabaseFull):
+        return DISK_FULL  # the database logs it once, as a warning
     if isinstance(error, app_commands.MissingPermissions):
         needed = permission_names(error.missing_permissions)
         return f"You need the {needed} permission to use this command."

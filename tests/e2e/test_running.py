@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -138,3 +139,54 @@ async def test_a_second_copy_on_the_same_database_is_refused(emu: Emulator, tmp_
         finally:
             if again.returncode is None:
                 again.kill()
+
+
+def problems_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        f"{r.levelname} {r.name}: {r.getMessage()}"
+        for r in caplog.records
+        if r.levelno >= logging.ERROR or r.exc_info
+    ]
+
+
+async def test_a_member_error_is_not_logged_as_an_error(
+    harness: BotHarness, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    host, other = harness.member("host"), harness.member("other")
+    with caplog.at_level(logging.INFO):
+        await (await emu.slash("quiz", {"questions": 2, "mode": "group"}, member=host)).reply()
+        busy = await (await emu.slash("quiz", {"mode": "group"}, member=other)).reply()
+        assert "already running in this channel" in busy.text()
+    assert problems_logged(caplog) == []
+
+
+async def test_a_full_disk_is_one_warning_and_a_sentence_for_each_member(
+    harness: BotHarness, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = harness.member("admin", admin=True)
+    setup = {"channel": harness.channel, "time": "09:00", "timezone": "UTC"}
+    await (await emu.slash("qotd setup", setup, member=admin)).reply()
+    assert "Posted" in (await (await emu.slash("qotd post-now", member=admin)).reply()).text()
+    (post,) = [m for m in emu.public(harness.channel) if m.custom_ids()]
+    # The disk fills up: SQLite can no longer grow the file (SQLITE_FULL, as on a full disk).
+    limit = await harness.db.scalar("PRAGMA page_count") + 8
+    await harness.db.write(lambda conn: conn.execute(f"PRAGMA max_page_count = {limit}"))
+    await harness.db.execute("CREATE TABLE filler (x BLOB)")
+    for size in (2000, 64):  # other files take every free page
+        with contextlib.suppress(Exception):
+            while True:
+                await harness.db.execute("INSERT INTO filler VALUES (randomblob(?))", (size,))
+    with caplog.at_level(logging.INFO):
+        texts = []
+        for n in range(40):
+            member = harness.member(f"m{n}")
+            handle = await emu.click(post, post.custom_ids()[n % 4], member=member)
+            texts.append((await handle.reply(timeout=10)).text())
+    full = [t for t in texts if "disk" in t]
+    assert full, texts
+    assert all("Right!" in t or "Not quite" in t or "disk" in t for t in texts), texts
+    assert problems_logged(caplog) == []
+    warnings = [
+        r for r in caplog.records if r.levelno == logging.WARNING and "full" in r.getMessage()
+    ]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
