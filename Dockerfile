@@ -15,7 +15,7 @@ COPY emulator ./emulator
 # The same install command as the README: the project, its dependencies pinned by the lock file
 # (already installed above). The installed package is the image's only copy of the code.
 RUN pip install -c requirements.lock . \
-    && python -m pip uninstall -y -q pip
+    && python -m pip uninstall -y -q pip setuptools
 
 FROM python:3.11.10-slim-bookworm@sha256:5148c0e4bbb64271bca1d3322360ebf4bfb7564507ae32dd639322e4952a6b16
 ENV PATH=/opt/venv/bin:$PATH \

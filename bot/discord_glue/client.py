@@ -9,6 +9,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -284,6 +285,9 @@ class StudyBot(commands.Bot):
         self.reidentify_delay = reidentify_delay
         self.sync_on_start = sync_on_start
         self.loop_watch = LoopWatch()
+        # One thread for the health file, so a removal always comes after a write in flight.
+        self._health_io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-file")
+        self._health_io_closed = False
         self._was_ready = False
         self.zones = GuildZones(services.db)
 
@@ -353,11 +357,14 @@ class StudyBot(commands.Bot):
         """Touch the health file while connected; `python -m bot health` reads it."""
         path = self.services.settings.health_file
         if path is not None and self.connected_now():
-            await asyncio.to_thread(write_heartbeat, path, self.latency)
+            await self._health_file(write_heartbeat, path, self.latency)
+
+    async def _health_file(self, fn: Callable[..., None], *args: Any) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._health_io, fn, *args)
 
     async def _forget_heartbeat(self) -> None:
         if self.services.settings.health_file is not None:
-            await asyncio.to_thread(remove_heartbeat, self.services.settings.health_file)
+            await self._health_file(remove_heartbeat, self.services.settings.health_file)
 
     async def on_disconnect(self) -> None:
         await self._forget_heartbeat()  # healthy means connected now
@@ -368,7 +375,10 @@ class StudyBot(commands.Bot):
     async def close(self) -> None:
         self.heartbeat.cancel()
         await super().close()
-        await self._forget_heartbeat()
+        if not self._health_io_closed:  # close() may be called again
+            self._health_io_closed = True
+            await self._forget_heartbeat()
+            self._health_io.shutdown(wait=False)
         await self.loop_watch.stop()
 
     async def on_ready(self) -> None:
