@@ -97,7 +97,7 @@ START_CASES: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
         lambda t: read_only_folder(t / "data") / "bot.sqlite3",
         ("DATABASE_PATH", "write", f"user {os.getuid()}"),
     ),
-    "read-only storage": (
+    "read-only file in a read-only folder": (
         lambda t: (
             (database(t / "ro" / "bot.sqlite3").chmod(0o444), read_only_folder(t / "ro"))[1]
             / "bot.sqlite3"
