@@ -17,6 +17,9 @@ from bot.bank.loader import find_bank_files, load_bank
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+# The running bot rewrites its health file every 30 s while connected and removes it on a
+# disconnect: older than three heartbeats means stuck. The Dockerfile's HEALTHCHECK relies on it.
+HEALTH_MAX_AGE = 90.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("sync", help="sync the slash commands with Discord now")
     sub.add_parser("demo", help="a scripted morning in a study server, without Discord")
     health = sub.add_parser("health", help="exit 0 if the running bot is connected (HEALTHCHECK)")
-    health.add_argument("--max-age", type=float, default=120.0, help="seconds (default 120)")
+    health.add_argument(
+        "--max-age",
+        type=float,
+        default=HEALTH_MAX_AGE,
+        help=f"seconds since the last heartbeat (default {HEALTH_MAX_AGE:.0f})",
+    )
     invite = sub.add_parser("invite", help="print the link that adds the bot to a server")
     invite.add_argument(
         "--client-id", type=int, help="the application id (default: read from DISCORD_TOKEN)"
@@ -109,7 +117,9 @@ def _invite(client_id: int | None) -> int:
 
     if client_id is None:
         settings = load_settings()
-        token = settings.discord_token if settings else None
+        if settings is None:
+            return EXIT_USAGE
+        token = settings.discord_token
         client_id = application_id_from_token(token.get_secret_value()) if token else None
     if client_id is None:
         print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,9 +18,24 @@ DISCORD_GATEWAY_URL = "wss://gateway.discord.gg"
 DEVELOPER_PORTAL = "https://discord.com/developers/applications"
 
 
+def _url(value: str, schemes: tuple[str, ...], example: str) -> str:
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in schemes and bool(parts.hostname)
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        ok = False
+    if not ok or any(c.isspace() for c in value):
+        raise ValueError(
+            f"it must be a {' or '.join(s + '://' for s in schemes)} URL like {example}"
+        )
+    return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env", env_file_encoding="utf-8-sig", extra="ignore", case_sensitive=False
     )
 
     discord_token: SecretStr | None = None
@@ -42,6 +58,16 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_guild_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("discord_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return _url(value, ("http", "https"), DISCORD_API_BASE_URL)
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _websocket_url(cls, value: str) -> str:
+        return _url(value, ("ws", "wss"), DISCORD_GATEWAY_URL)
 
     @field_validator("log_level")
     @classmethod

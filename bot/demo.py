@@ -47,6 +47,7 @@ class Demo:
         self.guild = self.emu.add_guild("Interview Prep", channels=("daily-question", "general"))
         self.channel = self.emu.text_channel(self.guild, "daily-question")
         self.clock = FakeClock(MORNING)
+        self.emu.now = self.clock.now  # "in 2 hours" is read at the demo's time
         self.banks = BankLibrary.load([BUNDLED_BANKS])
 
     def say(self, text: str = "") -> None:

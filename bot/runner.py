@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import sys
+from pathlib import Path
 
 import discord
 import yarl
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+STOP_GRACE = 1.0  # seconds the client gets to finish after close() before it is cancelled
 
 
 def load_settings() -> Settings | None:
@@ -33,8 +35,16 @@ def load_settings() -> Settings | None:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]).upper()
-        print(f"Setting {where} is invalid: {first['msg']}", file=sys.stderr)
-        return None
+        why = first["msg"].removeprefix("Value error, ")
+        print(f"Setting {where} is invalid: {why}", file=sys.stderr)
+    except UnicodeDecodeError:
+        env_file = Path(str(Settings.model_config.get("env_file") or ".env")).resolve()
+        print(
+            f"{env_file} is not UTF-8 text (Windows PowerShell writes UTF-16 by default): save it "
+            "again as UTF-8, for example with `Set-Content -Encoding utf8` or a text editor",
+            file=sys.stderr,
+        )
+    return None
 
 
 def point_discord_at(settings: Settings) -> None:
@@ -58,9 +68,16 @@ async def serve(settings: Settings, token: str, *, stop: asyncio.Event | None = 
             if stopper in done:
                 log.info("stopping")
                 await bot.close()
+                # The client may be waiting out a reconnect back-off (minutes while Discord is
+                # unreachable): nothing is left to do there once closed.
+                await asyncio.wait({runner}, timeout=STOP_GRACE)
+                if not runner.done():
+                    runner.cancel()
+                    await asyncio.wait({runner})
             else:
                 stopper.cancel()
-            await runner  # re-raises a login or gateway failure
+            if not runner.cancelled():
+                await runner  # re-raises a login or gateway failure
     log.info("stopped cleanly")
     return EXIT_OK
 

@@ -86,6 +86,8 @@ class Gateway:
         self.connections: set[Connection] = set()
         self.identifies = 0
         self.resumes = 0
+        self.up = True  # False: an outage, as when Discord's gateway answers 503 for a while
+        self.refused = 0  # connection attempts refused during an outage
 
     @property
     def connected(self) -> bool:
@@ -97,6 +99,10 @@ class Gateway:
                 await session.dispatch(event, data)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if not self.up:
+            self.refused += 1
+            await self.emu.notify()
+            return web.Response(status=503, text="upstream connect error")
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
         conn = Connection(ws, request, request.query.get("compress") == "zlib-stream")
@@ -213,6 +219,15 @@ class Gateway:
                 await conn.ws.close(code=4000, message=b"Unknown error")
         for session in self.sessions.values():
             session.connection = None
+
+    async def outage(self) -> None:
+        """The gateway goes down: every connection is dropped and new ones are refused (503)
+        until ``recover()``."""
+        self.up = False
+        await self.drop(abrupt=True)
+
+    def recover(self) -> None:
+        self.up = True
 
     async def invalidate(self, *, resumable: bool = False) -> None:
         for session in self.sessions.values():

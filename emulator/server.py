@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -45,6 +46,7 @@ from emulator.state import (
     Snowflakes,
     User,
 )
+from emulator.transcript import describe
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,9 @@ class Emulator(MemberActions):
         self.identified_intents: list[int] = []
         self.identify_close_code = identify_close_code
         self.gateway = Gateway(self)
+        # The time of the people reading, for relative timestamps in transcripts (a demo sets
+        # its own clock).
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.changed = asyncio.Condition()
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -163,6 +168,7 @@ class Emulator(MemberActions):
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._serve)
         app.router.add_get("/_emulator/status", self._control_status)
         app.router.add_post("/_emulator/slash", self._control_slash)
+        app.router.add_get("/_emulator/messages", self._control_messages)
         return app
 
     # --- control endpoints, to drive the emulator from another process ------------------------
@@ -175,24 +181,86 @@ class Emulator(MemberActions):
                     {c["name"] for c in self.global_commands}
                     | {c["name"] for cs in self.guild_commands.values() for c in cs}
                 ),
+                "guilds": [
+                    {
+                        "id": str(guild.id),
+                        "name": guild.name,
+                        "channels": [
+                            {"id": str(c.id), "name": c.name, "type": c.type}
+                            for c in guild.channels.values()
+                        ],
+                        "roles": [{"id": str(r.id), "name": r.name} for r in guild.roles.values()],
+                    }
+                    for guild in self.guilds.values()
+                ],
                 "violations": self.violations,
                 "unknown_routes": self.unknown_routes,
             },
         )
 
+    def _control_channel(self, guild: Guild, ref: object) -> Channel:
+        """A channel of ``guild`` by id, name or #name (as listed by /_emulator/status)."""
+        name = str(ref).removeprefix("#")
+        for channel in guild.channels.values():
+            if str(channel.id) == name or channel.name == name:
+                return channel
+        raise LookupError(f"no channel {ref!r} in {guild.name}; /_emulator/status lists them")
+
+    def _control_options(self, guild: Guild, options: dict[str, Any]) -> dict[str, Any]:
+        """Option values as a member picks them: "#name" is a channel, "@name" a role."""
+        resolved: dict[str, Any] = {}
+        for key, value in options.items():
+            if isinstance(value, str) and value.startswith("#"):
+                value = self._control_channel(guild, value)
+            elif isinstance(value, str) and value.startswith("@"):
+                role = next((r for r in guild.roles.values() if r.name == value[1:]), None)
+                if role is None:
+                    raise LookupError(f"no role {value!r} in {guild.name}")
+                value = role
+            resolved[key] = value
+        return resolved
+
+    async def _control_messages(self, request: web.Request) -> web.Response:
+        """``?channel=general``: what everyone sees in a channel, oldest first, as text."""
+        guild = next(iter(self.guilds.values()))
+        try:
+            channel = self._control_channel(guild, request.query.get("channel", "general"))
+        except LookupError as exc:
+            return _json(404, {"error": str(exc)})
+        return _json(
+            200,
+            [
+                {
+                    "id": str(m.id),
+                    "author": m.author.username,
+                    "text": m.text(),
+                    "shown": describe(m, self),
+                    "custom_ids": m.custom_ids(),
+                }
+                for m in self.public(channel)
+            ],
+        )
+
     async def _control_slash(self, request: web.Request) -> web.Response:
-        """``{"command": "help", "options": {}, "user": "alice"}``: run it, return the reply."""
+        """``{"command": "help", "options": {}, "user": "alice"}``: run it, return the reply.
+        Optional: ``"channel"`` (where it is typed), ``"admin": true`` (a new member is an
+        admin); option values "#name" and "@name" pick a channel or a role."""
         body = await request.json()
         guild = next(iter(self.guilds.values()))
         name = str(body.get("user", "member"))
         member = next((m for m in guild.members.values() if m.user.username == name), None)
         member = member or self.add_member(guild, name, admin=bool(body.get("admin")))
         try:
-            handle = await self.slash(body["command"], body.get("options") or {}, member=member)
+            options = self._control_options(guild, body.get("options") or {})
+            where = self._control_channel(guild, body["channel"]) if "channel" in body else None
+            handle = await self.slash(body["command"], options, member=member, channel=where)
             reply = await handle.reply(timeout=float(body.get("timeout", 5)))
         except (LookupError, ValueError, TimeoutError) as exc:
             return _json(400, {"error": f"{type(exc).__name__}: {exc}"})
-        return _json(200, {"text": reply.text(), "ephemeral": reply.ephemeral})
+        return _json(
+            200,
+            {"text": reply.text(), "shown": describe(reply, self), "ephemeral": reply.ephemeral},
+        )
 
     async def start(self, port: int = 0, host: str = "127.0.0.1") -> None:
         self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=0.5)

@@ -4,26 +4,78 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from emulator.state import iter_components
+from emulator.state import Channel, Guild, Message, User, iter_components
 
-if TYPE_CHECKING:
-    from emulator.server import Emulator
-    from emulator.state import Message
+
+class World(Protocol):
+    """What a transcript reads of the emulator (the Emulator is one)."""
+
+    users: dict[int, User]
+    channels: dict[int, Channel]
+    guilds: dict[int, Guild]
+    now: Callable[[], datetime]  # the readers' time, for relative timestamps
+
 
 _STYLES = {1: "", 2: "", 3: "✓", 4: "✗"}
 
 
-def readable(text: str, emu: Emulator) -> str:
+# How a Discord client (English, UTC) shows <t:unix:style>.
+_STAMP_FORMATS = {
+    "t": "%H:%M",
+    "T": "%H:%M:%S",
+    "d": "%d/%m/%Y",
+    "D": "%d %B %Y",
+    "f": "%d %B %Y %H:%M",
+    "F": "%A, %d %B %Y %H:%M",
+}
+
+
+def relative(when: datetime, now: datetime) -> str:
+    """``<t:...:R>`` as Discord's clients word it ("in 2 hours", "5 minutes ago")."""
+    seconds = (when - now).total_seconds()
+    s = abs(seconds)
+    minutes, hours, days = s / 60, s / 3600, s / 86400
+    if s < 45:
+        amount = "a few seconds"
+    elif s < 90:
+        amount = "a minute"
+    elif minutes < 45:
+        amount = f"{round(minutes)} minutes"
+    elif minutes < 90:
+        amount = "an hour"
+    elif hours < 22:
+        amount = f"{round(hours)} hours"
+    elif hours < 36:
+        amount = "a day"
+    elif days < 26:
+        amount = f"{round(days)} days"
+    elif days < 45:
+        amount = "a month"
+    elif days < 320:
+        amount = f"{round(days / 30.4)} months"
+    elif days < 548:
+        amount = "a year"
+    else:
+        amount = f"{round(days / 365)} years"
+    return f"in {amount}" if seconds > 0 else f"{amount} ago"
+
+
+def timestamp(when: datetime, style: str, now: datetime) -> str:
+    if style == "R":
+        return relative(when, now)
+    return when.strftime(_STAMP_FORMATS[style])
+
+
+def readable(text: str, emu: World) -> str:
     """Discord markup to plain words: timestamps, mentions, bold and escapes."""
 
     def stamp(m: re.Match[str]) -> str:
         when = datetime.fromtimestamp(int(m.group(1)), UTC)
-        return (
-            when.strftime("%a %d %b %H:%M UTC") if m.group(2) != "R" else when.strftime("%H:%M UTC")
-        )
+        return timestamp(when, m.group(2) or "f", emu.now())
 
     def user(m: re.Match[str]) -> str:
         found = emu.users.get(int(m.group(1)))
@@ -39,14 +91,14 @@ def readable(text: str, emu: Emulator) -> str:
                 return f"@{guild.roles[int(m.group(1))].name}"
         return "@role"
 
-    text = re.sub(r"<t:(\d+):(\w)>", stamp, text)
+    text = re.sub(r"<t:(-?\d+)(?::([tTdDfFR]))?>", stamp, text)
     text = re.sub(r"<@&(\d+)>", role, text)
     text = re.sub(r"<@!?(\d+)>", user, text)
     text = re.sub(r"<#(\d+)>", channel, text)
     return text.replace("**", "").replace("\\", "")
 
 
-def describe(message: Message, emu: Emulator, width: int = 88) -> str:
+def describe(message: Message, emu: World, width: int = 88) -> str:
     """A message as a box of text: content, embeds, fields, footer and its buttons."""
     lines: list[str] = []
 

@@ -19,10 +19,15 @@ write of the batch, so the bot keeps the durability an acknowledged answer deser
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
 import logging
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,6 +40,7 @@ T = TypeVar("T")
 Write = Callable[[sqlite3.Connection], Any]  # runs in the writer's thread, inside its transaction
 
 MAX_BATCH = 512
+FULL_WARNING_EVERY = 600.0  # seconds
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -48,6 +54,59 @@ class DatabaseTooNew(DatabaseError):
 
 class DatabaseClosed(DatabaseError):
     pass
+
+
+class DatabaseFull(DatabaseError):
+    """The disk holding the database is full: the write was not made."""
+
+
+def _is_full(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, sqlite3.Error)
+        and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    ) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
+
+
+def _read_only_storage(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def storage_problem(path: Path, exc: BaseException, *, what: str = "DATABASE_PATH") -> str:
+    """One sentence for the operator about why the database file ``path`` cannot be used."""
+    folder = path.parent
+    user = f"user {os.getuid()}" if hasattr(os, "getuid") else "its user"
+    text = str(exc)
+    if path.is_dir():
+        return f"{what} {path} is a folder: name a file in it, such as {path / 'studybot.sqlite3'}"
+    if isinstance(exc, OSError) and not folder.is_dir():
+        return f"{what} {path}: its folder {folder} cannot be created ({exc.strerror or exc})"
+    if _is_full(exc):
+        return f"{what} {path}: the disk is full; free some space on it"
+    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
+        return (
+            f"{path} is not a SQLite database (damaged, or another kind of file): restore a "
+            f"backup or set {what} to another file"
+        )
+    if _read_only_storage(folder):
+        return f"{what} {path} is on read-only storage: the bot must be able to write there"
+    if path.exists() and not os.access(path, os.W_OK):
+        return (
+            f"{what} {path} is read-only (file permissions): the bot ({user}) must be able to "
+            "write to it and to its folder"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"{what} {path}: the bot ({user}) cannot write to the folder {folder}; give that user "
+            f"write access to it (for a bind mount, `chown {os.getuid()}` the folder on the host)"
+            if hasattr(os, "getuid")
+            else f"{what} {path}: the bot cannot write to the folder {folder}"
+        )
+    if "readonly" in text:
+        return f"{what} {path} is read-only: the bot must be able to write to it and its folder"
+    return f"{what} {path} cannot be used: {text}"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -94,6 +153,51 @@ async def _apply_migrations(conn: aiosqlite.Connection, version: int, upto: int 
             raise DatabaseError(f"migration {name} failed and was rolled back: {exc}") from exc
 
 
+class _InstanceLock:
+    """An OS lock on ``<database>-lock``: one bot process per database file. The OS releases it
+    when the process ends, however it ends, so a crash leaves no stale lock; the file stays."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(path.name + "-lock")
+        self._fd: int | None = None
+
+    def acquire(self, database: Path) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _lock(fd)
+        except OSError as exc:
+            owner = os.pread(fd, 64, 0).decode(errors="replace").strip()
+            os.close(fd)
+            held_by = f" (process {owner})" if owner.isdigit() else ""
+            raise DatabaseError(
+                f"another copy of the bot is already using {database}{held_by}: stop it first "
+                "(two copies would answer every click twice), or set DATABASE_PATH to another file"
+            ) from exc
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None
+
+
+def _lock(fd: int) -> None:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _probe(path: Path, lock: _InstanceLock) -> None:
+    """Take the instance lock, open the file once and read its header: an unusable path fails
+    here, with its reason."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock.acquire(path)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA user_version").fetchone()
+
+
 def _connect_writer(path: Path) -> sqlite3.Connection:
     """The writer's connection, opened (and only ever used) in the writer's thread."""
     conn = sqlite3.connect(path, isolation_level=None)  # used by this thread only
@@ -104,6 +208,12 @@ def _connect_writer(path: Path) -> sqlite3.Connection:
         "foreign_keys = ON",
     ):
         conn.execute(f"PRAGMA {pragma}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # fails now, not at the first answer, if it is read-only
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        conn.close()
+        raise
     return conn
 
 
@@ -116,14 +226,19 @@ class Database:
         path: Path,
         writer: tuple[ThreadPoolExecutor, sqlite3.Connection],
         max_batch: int = MAX_BATCH,
+        *,
+        lock: _InstanceLock | None = None,
     ) -> None:
         self.conn = conn
+        self._lock = lock
         self.path = path
         self._thread, self._writer_conn = writer
         self.max_batch = max_batch  # 1 makes every write its own transaction (benchmarks)
         self._queue: asyncio.Queue[tuple[Write, asyncio.Future[Any]] | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._closing = False
+        self._full_since: float | None = None  # when a full disk was last reported
+        self._full_told = True  # whether writes working again was reported since
         self.batches = 0  # transactions committed by the writer (for benchmarks and tests)
 
     @classmethod
@@ -133,7 +248,21 @@ class Database:
         path = Path(path)
         if str(path) == ":memory:":
             raise DatabaseError("the database must be a file: its writer has its own connection")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = _InstanceLock(path)
+        try:
+            await asyncio.to_thread(_probe, path, lock)
+            return await cls._open_locked(path, lock, migrate_upto, max_batch)
+        except (OSError, sqlite3.Error) as exc:
+            lock.release()
+            raise DatabaseError(storage_problem(path, exc)) from exc
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    async def _open_locked(
+        cls, path: Path, lock: _InstanceLock, migrate_upto: int | None, max_batch: int
+    ) -> Database:
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
@@ -153,7 +282,7 @@ class Database:
             thread.shutdown()
             await conn.close()
             raise
-        db = cls(conn, path, (thread, writer), max_batch)
+        db = cls(conn, path, (thread, writer), max_batch, lock=lock)
         db._writer = asyncio.create_task(db._write_loop(), name="db-writer")
         return db
 
@@ -174,6 +303,8 @@ class Database:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._writer_conn.close)
         self._thread.shutdown()
         await self.conn.close()
+        if self._lock is not None:
+            self._lock.release()
 
     # --- reads ----------------------------------------------------------------------------------
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
@@ -222,6 +353,7 @@ class Database:
             outcomes = await loop.run_in_executor(
                 self._thread, self._commit_batch, [fn for fn, _ in batch]
             )
+            self._note_space(outcomes)
             for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
                 if future.done():
                     continue
@@ -229,6 +361,23 @@ class Database:
                     future.set_result(value)
                 else:
                     future.set_exception(value)
+
+    def _note_space(self, outcomes: list[tuple[bool, Any]]) -> None:
+        """A full disk is one warning (at most every FULL_WARNING_EVERY seconds, as writes that
+        fit in free pages may still succeed in between), and one line when writes work again."""
+        full = any(not ok and isinstance(value, DatabaseFull) for ok, value in outcomes)
+        now = time.monotonic()
+        if full and (self._full_since is None or now - self._full_since > FULL_WARNING_EVERY):
+            self._full_since = now
+            self._full_told = False
+            log.warning(
+                "the disk holding %s is full: answers and quiz progress cannot be saved until "
+                "space is freed (members are told to try again later)",
+                self.path,
+            )
+        elif not full and not self._full_told and any(ok for ok, _ in outcomes):
+            self._full_told = True
+            log.info("the database could be written again")
 
     def _commit_batch(self, writes: list[Write]) -> list[tuple[bool, Any]]:
         """In the writer's thread: run the writes in one transaction; (ok, result or error)
@@ -247,8 +396,12 @@ class Database:
                     log.exception("database: rollback failed")
             if len(writes) > 1:
                 return [self._commit_batch([fn])[0] for fn in writes]
-            if not isinstance(exc, sqlite3.Error | ValueError | LookupError):
-                log.exception("database: a write failed")
+            # Not logged here: the caller awaiting the write gets the exception and decides
+            # (a refusal such as a busy channel is expected; a bug is logged where it surfaces).
+            if _is_full(exc):
+                full = DatabaseFull(f"the disk holding {self.path} is full")
+                full.__cause__ = exc
+                return [(False, full)]
             return [(False, exc)]
         self.batches += 1
         return [(True, result) for result in results]

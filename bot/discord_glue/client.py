@@ -9,6 +9,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -16,13 +17,14 @@ from typing import Any, TypeVar, cast
 import aiohttp
 import discord
 from discord import app_commands
+from discord.backoff import ExponentialBackoff
 from discord.ext import commands, tasks
 from discord.utils import MISSING
 
 from bot.bank.library import BankLibrary
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import Database, DatabaseClosed
+from bot.db import Database, DatabaseClosed, DatabaseFull
 from bot.db.guilds import GuildZones
 from bot.db.state import get_state, set_state
 from bot.discord_glue.loopwatch import LoopWatch
@@ -37,15 +39,21 @@ QUIET = discord.AllowedMentions.none()
 
 
 SHUTTING_DOWN = "The bot is restarting; your answer was not recorded. Please try again in a minute."
+DISK_FULL = "I cannot save anything right now (the server's disk is full); please try again later."
 
 
 HEARTBEAT_SECONDS = 30
+MAX_FIRST_CONNECT_DELAY = 60.0
 HTTP_CONNECTIONS = 64
 
 
 def write_heartbeat(path: Path, latency: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"connected {time.time():.0f} latency {latency:.3f}\n", encoding="utf-8")
+
+
+def remove_heartbeat(path: Path) -> None:
+    path.unlink(missing_ok=True)
 
 
 def heartbeat_age(path: Path) -> float | None:
@@ -176,6 +184,8 @@ def explain(error: Exception) -> str | None:
         return str(error)
     if isinstance(error, DatabaseClosed):
         return SHUTTING_DOWN
+    if isinstance(error, DatabaseFull):
+        return DISK_FULL  # the database logs it once, as a warning
     if isinstance(error, app_commands.MissingPermissions):
         needed = permission_names(error.missing_permissions)
         return f"You need the {needed} permission to use this command."
@@ -313,6 +323,9 @@ class StudyBot(commands.Bot):
         self.reidentify_delay = reidentify_delay
         self.sync_on_start = sync_on_start
         self.loop_watch = LoopWatch()
+        # One thread for the health file, so a removal always comes after a write in flight.
+        self._health_io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-file")
+        self._health_io_closed = False
         self._was_ready = False
         self.zones = GuildZones(services.db)
 
@@ -353,16 +366,57 @@ class StudyBot(commands.Bot):
         log.info("slash commands synced (%s)", f"server {guild.id}" if guild else "global")
         return True
 
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """discord.py's connection loop, kept trying while the gateway cannot be reached at the
+        first start (discord.py 2.7 then fails on its missing previous connection instead)."""
+        backoff = ExponentialBackoff(base=2)
+        while not self.is_closed():
+            try:
+                await super().connect(reconnect=reconnect)
+                return
+            except AttributeError:
+                if self.ws is not None or not reconnect:
+                    raise
+            if self.is_closed():
+                return
+            delay = min(backoff.delay(), MAX_FIRST_CONNECT_DELAY)
+            log.warning(
+                "cannot reach Discord's gateway at %s yet; trying again in %.0f s",
+                discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+                delay,
+            )
+            await asyncio.sleep(delay)
+
+    def connected_now(self) -> bool:
+        return self.is_ready() and not self.is_closed() and self.ws is not None and self.ws.open
+
     @tasks.loop(seconds=HEARTBEAT_SECONDS)
     async def heartbeat(self) -> None:
         """Touch the health file while connected; `python -m bot health` reads it."""
         path = self.services.settings.health_file
-        if path is not None and self.is_ready() and not self.is_closed() and self.ws is not None:
-            await asyncio.to_thread(write_heartbeat, path, self.latency)
+        if path is not None and self.connected_now():
+            await self._health_file(write_heartbeat, path, self.latency)
+
+    async def _health_file(self, fn: Callable[..., None], *args: Any) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._health_io, fn, *args)
+
+    async def _forget_heartbeat(self) -> None:
+        if self.services.settings.health_file is not None:
+            await self._health_file(remove_heartbeat, self.services.settings.health_file)
+
+    async def on_disconnect(self) -> None:
+        await self._forget_heartbeat()  # healthy means connected now
+
+    async def on_resumed(self) -> None:
+        await self.heartbeat()
 
     async def close(self) -> None:
         self.heartbeat.cancel()
         await super().close()
+        if not self._health_io_closed:  # close() may be called again
+            self._health_io_closed = True
+            await self._forget_heartbeat()
+            self._health_io.shutdown(wait=False)
         await self.loop_watch.stop()
 
     async def on_ready(self) -> None:
@@ -375,7 +429,4 @@ class StudyBot(commands.Bot):
             gc.collect()
             gc.freeze()
             self.loop_watch.reset()  # after this one-off collection: it is part of start-up
-        if self.services.settings.health_file is not None:
-            await asyncio.to_thread(
-                write_heartbeat, self.services.settings.health_file, self.latency
-            )
+        await self.heartbeat()
