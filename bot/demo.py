@@ -30,6 +30,7 @@ from emulator import Emulator, Handle, Member, Message
 from emulator.transcript import describe
 
 MORNING = datetime(2026, 12, 1, 8, 55, tzinfo=UTC)
+DEMO_CHANNEL_IDS = (1443000000000000001, 1443000000000000002)  # snowflakes of Nov 2025
 
 
 def right_answer(correct: int) -> int:
@@ -44,7 +45,13 @@ class Demo:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.emu = Emulator()
-        self.guild = self.emu.add_guild("Interview Prep", channels=("daily-question", "general"))
+        # fixed channel ids: the channel's question order, and so the transcript, is the same
+        # every run
+        self.guild = self.emu.add_guild(
+            "Interview Prep",
+            channels=("daily-question", "general"),
+            channel_ids=DEMO_CHANNEL_IDS,
+        )
         self.channel = self.emu.text_channel(self.guild, "daily-question")
         self.clock = FakeClock(MORNING)
         self.emu.now = self.clock.now  # "in 2 hours" is read at the demo's time

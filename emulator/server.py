@@ -301,8 +301,14 @@ class Emulator(MemberActions):
         return user
 
     def add_guild(
-        self, name: str = "Study Group", *, channels: tuple[str, ...] = ("general",)
+        self,
+        name: str = "Study Group",
+        *,
+        channels: tuple[str, ...] = ("general",),
+        channel_ids: tuple[int, ...] = (),
     ) -> Guild:
+        """A server with text ``channels``; ``channel_ids`` fixes their ids (a run that must
+        repeat exactly, such as the demo), otherwise they are new snowflakes."""
         owner = self.add_user(f"{name.lower().replace(' ', '-')}-owner")
         guild = Guild(self.ids.next(), name, owner.id)
         guild.roles[guild.id] = Role(guild.id, "@everyone", DEFAULT_EVERYONE)
@@ -310,15 +316,18 @@ class Emulator(MemberActions):
         guild.members[self.bot_user.id] = Member(self.bot_user, guild.id)
         self.guilds[guild.id] = guild
         for n, channel in enumerate(channels):
-            self._new_channel(guild, channel, position=n)
+            fixed = channel_ids[n] if n < len(channel_ids) else None
+            self._new_channel(guild, channel, position=n, channel_id=fixed)
         return guild
 
     async def join_guild(self, guild: Guild) -> None:
         """The bot is added to a server after it connected."""
         await self.gateway.dispatch("GUILD_CREATE", guild.to_json(self.bot_user.id))
 
-    def _new_channel(self, guild: Guild, name: str, **kw: Any) -> Channel:
-        channel = Channel(self.ids.next(), guild.id, name, **kw)
+    def _new_channel(
+        self, guild: Guild, name: str, *, channel_id: int | None = None, **kw: Any
+    ) -> Channel:
+        channel = Channel(channel_id or self.ids.next(), guild.id, name, **kw)
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         return channel

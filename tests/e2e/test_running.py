@@ -178,7 +178,9 @@ async def test_a_full_disk_is_one_warning_and_a_sentence_for_each_member(
                 await harness.db.execute("INSERT INTO filler VALUES (randomblob(?))", (size,))
     with caplog.at_level(logging.INFO):
         texts = []
-        for n in range(40):
+        # enough answers to outgrow the pages they have (answers to an open question add no
+        # score rows until the reveal, so each takes little room)
+        for n in range(120):
             member = harness.member(f"m{n}")
             handle = await emu.click(post, post.custom_ids()[n % 4], member=member)
             texts.append((await handle.reply(timeout=10)).text())
