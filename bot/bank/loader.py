@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from bot.bank.build import Problems, RawQuestion, build_questions
+from bot.bank.csvbank import read_csv
 from bot.bank.markdown import parse_markdown
 from bot.bank.model import Bank
 from bot.bank.structured import (
@@ -29,7 +30,16 @@ MAX_BANK_BYTES = 5 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
-BANK_SUFFIXES = MARKDOWN_SUFFIXES + YAML_SUFFIXES + JSON_SUFFIXES
+CSV_SUFFIXES = (".csv",)
+BANK_SUFFIXES = MARKDOWN_SUFFIXES + YAML_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES
+# What `bank check` calls each format (LoadResult.format is the key).
+FORMAT_NAMES = {
+    "markdown": "Markdown Q&A",
+    "native": "this bot's YAML/JSON",
+    "red": "Red-DiscordBot trivia list",
+    "opentdb": "Open Trivia DB",
+    "csv": "CSV",
+}
 
 BUNDLED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks"
 
@@ -94,7 +104,7 @@ def load_bank(path: Path) -> LoadResult:
         problems.error(
             None,
             f"unknown bank format {suffix or '(no extension)'!r}: "
-            "use .md (Markdown Q&A), .yaml/.yml or .json",
+            "use .md (Markdown Q&A), .yaml/.yml, .json or .csv",
         )
         return result
     try:
@@ -116,7 +126,10 @@ def load_bank(path: Path) -> LoadResult:
 
     name: str | None = None
     raws: list[RawQuestion]
-    if suffix in MARKDOWN_SUFFIXES:
+    if suffix in CSV_SUFFIXES:
+        result.format = "csv"
+        raws = read_csv(text, problems)
+    elif suffix in MARKDOWN_SUFFIXES:
         result.format = "markdown"
         name, raws = parse_markdown(text, problems)
     else:
