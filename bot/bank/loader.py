@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.bank.anki import is_anki, read_anki
 from bot.bank.build import Problems, RawQuestion, build_questions
 from bot.bank.csvbank import read_csv
 from bot.bank.markdown import parse_markdown
@@ -31,7 +32,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
 CSV_SUFFIXES = (".csv",)
-BANK_SUFFIXES = MARKDOWN_SUFFIXES + YAML_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES
+ANKI_SUFFIXES = (".tsv",)  # and .txt files that start with Anki's "#separator:" or "#html:"
+BANK_SUFFIXES = MARKDOWN_SUFFIXES + YAML_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES + ANKI_SUFFIXES
 # What `bank check` calls each format (LoadResult.format is the key).
 FORMAT_NAMES = {
     "markdown": "Markdown Q&A",
@@ -39,6 +41,7 @@ FORMAT_NAMES = {
     "red": "Red-DiscordBot trivia list",
     "opentdb": "Open Trivia DB",
     "csv": "CSV",
+    "anki": "Anki text export",
 }
 
 BUNDLED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks"
@@ -104,7 +107,7 @@ def load_bank(path: Path) -> LoadResult:
         problems.error(
             None,
             f"unknown bank format {suffix or '(no extension)'!r}: "
-            "use .md (Markdown Q&A), .yaml/.yml, .json or .csv",
+            "use .md (Markdown Q&A), .yaml/.yml, .json, .csv, .txt or .tsv",
         )
         return result
     try:
@@ -129,6 +132,9 @@ def load_bank(path: Path) -> LoadResult:
     if suffix in CSV_SUFFIXES:
         result.format = "csv"
         raws = read_csv(text, problems)
+    elif suffix in ANKI_SUFFIXES or (suffix == ".txt" and is_anki(text)):
+        result.format = "anki"
+        name, raws = read_anki(text, suffix in ANKI_SUFFIXES, problems)
     elif suffix in MARKDOWN_SUFFIXES:
         result.format = "markdown"
         name, raws = parse_markdown(text, problems)
