@@ -15,6 +15,7 @@ from bot.bank.build import Problems, RawQuestion, build_questions
 from bot.bank.csvbank import read_csv
 from bot.bank.markdown import parse_markdown
 from bot.bank.model import Bank
+from bot.bank.plaintext import is_plaintext, read_plaintext
 from bot.bank.structured import (
     is_native,
     is_opentdb,
@@ -42,6 +43,7 @@ FORMAT_NAMES = {
     "opentdb": "Open Trivia DB",
     "csv": "CSV",
     "anki": "Anki text export",
+    "plaintext": "plain-text Q&A",
 }
 
 BUNDLED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks"
@@ -135,6 +137,9 @@ def load_bank(path: Path) -> LoadResult:
     elif suffix in ANKI_SUFFIXES or (suffix == ".txt" and is_anki(text)):
         result.format = "anki"
         name, raws = read_anki(text, suffix in ANKI_SUFFIXES, problems)
+    elif suffix == ".txt" and is_plaintext(text):
+        result.format = "plaintext"
+        raws = read_plaintext(text, problems)
     elif suffix in MARKDOWN_SUFFIXES:
         result.format = "markdown"
         name, raws = parse_markdown(text, problems)
