@@ -18,12 +18,12 @@ references are dropped. The first tag names the topic unless a deck column names
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 
 from bot.bank.answer import parse_units
 from bot.bank.build import Problems, RawQuestion
+from bot.bank.csvbank import records
 from bot.bank.html_text import html_to_text
 from bot.bank.model import Difficulty, parse_difficulty
 
@@ -187,22 +187,13 @@ def read_anki(text: str, tsv: bool, problems: Problems) -> tuple[str | None, lis
     sep_name = _SEPARATOR_NAMES.get(layout.separator, repr(layout.separator))
 
     notes: list[_Note] = []
-    reader = csv.reader((line + "\n" for line in body), delimiter=layout.separator)
-    consumed = 0
-    try:
-        for cells in reader:
-            line = first + consumed
-            consumed = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            note = _read_note(cells, line, layout, special, sep_name, problems)
-            if note is not None:
-                notes.append(note)
-    except csv.Error as exc:
-        problems.error(first + consumed, f"unreadable line: {exc}")
+    for line, cells in records(body, first, layout.separator, problems):
+        note = _read_note(cells, line, layout, special, sep_name, problems)
+        if note is not None:
+            notes.append(note)
 
     decks = {n.deck for n in notes if n.deck}
-    single_deck = _last_part(decks.pop()) if len(decks) == 1 else None
+    single_deck = _last_part(next(iter(decks))) if len(decks) == 1 else None
     raws: list[RawQuestion] = []
     clozes = [n for n in notes if n.cloze]
     for note in notes:

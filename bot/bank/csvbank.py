@@ -35,13 +35,34 @@ DELIMITERS = (",", ";", "\t", "|")
 _EXCEL_SEP = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 
 
-def _rows(lines: list[str], first_line: int, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Each CSV record with the number of the line it starts on; blank lines are skipped."""
+def records(
+    lines: list[str], first_line: int, delimiter: str, problems: Problems
+) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record of ``lines`` with the number of the line it starts on (blank ones skipped).
+
+    A quoted cell that is never closed would swallow the rest of the file: that is an error
+    naming the line it opens on, and the swallowed lines are not read as a question.
+    """
     reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
     consumed = 0
-    for row in reader:
+    while True:
         start = first_line + consumed
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.error(start, f"unreadable line: {exc}")
+            return
         consumed = reader.line_num
+        if row and row[-1].endswith("\n") and consumed == len(lines):
+            end = len(lines) - next(n for n, line in enumerate(reversed(lines)) if line.strip())
+            problems.error(
+                start,
+                f"a quoted cell opened on this line is never closed: lines {start}-"
+                f"{first_line + end - 1} were not read (add the missing '\"')",
+            )
+            return
         if any(cell.strip() for cell in row):
             yield start, row
 
@@ -53,6 +74,14 @@ def _header_map(header: list[str]) -> dict[str, int]:
         if name and name not in found:
             found[name] = n
     return found
+
+
+def has_header_row(text: str, delimiter: str) -> bool:
+    """Whether the first line names a question column and an answer column (a ``.tsv`` saved
+    from a spreadsheet rather than exported by Anki)."""
+    first = next((line for line in text.split("\n", 50) if line.strip()), "")
+    columns = _header_map(next(csv.reader([first], delimiter=delimiter), []))
+    return "question" in columns and bool({"answer", "correct", "accept"} & columns.keys())
 
 
 def _pick_delimiter(header_line: str) -> str:
@@ -110,11 +139,10 @@ def read_csv(text: str, problems: Problems) -> list[RawQuestion]:
     else:
         delimiter = _pick_delimiter(lines[first_line - 1])
 
-    rows = _rows(lines[first_line - 1 :], first_line, delimiter)
+    rows = records(lines[first_line - 1 :], first_line, delimiter, problems)
     try:
         header_line, header = next(rows)
-    except (StopIteration, csv.Error):
-        problems.error(first_line, "no header row")
+    except StopIteration:
         return []
     columns = _header_map(header)
     if "question" not in columns:
@@ -135,13 +163,10 @@ def read_csv(text: str, problems: Problems) -> list[RawQuestion]:
         problems.warn(header_line, f"ignored column(s) {', '.join(map(repr, unknown))}")
 
     raws: list[RawQuestion] = []
-    try:
-        for line, row in rows:
-            raw = _read_row(row, columns, line, problems)
-            if raw is not None:
-                raws.append(raw)
-    except csv.Error as exc:
-        problems.error(None, f"unreadable CSV after the last question read: {exc}")
+    for line, row in rows:
+        raw = _read_row(row, columns, line, problems)
+        if raw is not None:
+            raws.append(raw)
     return raws
 
 

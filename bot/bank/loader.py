@@ -12,7 +12,7 @@ import yaml
 
 from bot.bank.anki import is_anki, read_anki
 from bot.bank.build import Problems, RawQuestion, build_questions
-from bot.bank.csvbank import read_csv
+from bot.bank.csvbank import has_header_row, read_csv
 from bot.bank.markdown import parse_markdown
 from bot.bank.model import Bank
 from bot.bank.plaintext import is_plaintext, read_plaintext
@@ -131,7 +131,7 @@ def load_bank(path: Path) -> LoadResult:
 
     name: str | None = None
     raws: list[RawQuestion]
-    if suffix in CSV_SUFFIXES:
+    if suffix in CSV_SUFFIXES or (suffix in ANKI_SUFFIXES and has_header_row(text, "\t")):
         result.format = "csv"
         raws = read_csv(text, problems)
     elif suffix in ANKI_SUFFIXES or (suffix == ".txt" and is_anki(text)):

@@ -176,3 +176,13 @@ def test_cli_check_and_quiz(tmp_path: Path) -> None:
     assert [q["prompt"] for q in questions] == ["What is 2+2?", "What is 3+3?", "What is 4+4?"]
     for q in questions:
         assert q["options"][q["correct_option"]] == q["answer"]
+
+
+def test_an_unclosed_quote_is_an_error_the_notes_before_it_load(load: Load) -> None:
+    doc = '#separator:tab\n#html:false\nFine?\tYes\n"Broken?\tno end\nLost?\tLost\n'
+    result = load("open.txt", doc)
+    assert result.bank is not None and [q.prompt for q in result.bank.questions] == ["Fine?"]
+    assert result.errors == [
+        f"{result.path}:4: a quoted cell opened on this line is never closed: lines 4-5 were "
+        "not read (add the missing '\"')"
+    ]

@@ -156,3 +156,22 @@ def test_cli_check_and_quiz(tmp_path: Path) -> None:
     assert quiz.returncode == 0, quiz.stderr
     (q,) = json.loads(quiz.stdout)["questions"]
     assert (q["options"], q["correct_option"]) == (["list", "dict", "tuple"], 2)
+
+
+def test_a_quoted_cell_never_closed_is_an_error_naming_its_line(load: Load) -> None:
+    doc = 'question,answer\nFine?,Yes\n"Broken?,oops\nNever read?,No\n'
+    result = load("open.csv", doc)
+    assert result.bank is not None and [q.prompt for q in result.bank.questions] == ["Fine?"]
+    assert result.errors == [
+        f"{result.path}:3: a quoted cell opened on this line is never closed: lines 3-4 were "
+        "not read (add the missing '\"')"
+    ]
+
+
+def test_tsv_with_a_header_row_is_read_as_a_spreadsheet(load: Load) -> None:
+    result = load("sheet.tsv", "Question\tAnswer\tTopic\nWhat is 2+2?\t4\tMaths\n")
+    assert (result.format, result.errors) == ("csv", [])
+    assert result.bank is not None
+    assert [(q.prompt, q.answer, q.topic) for q in result.bank.questions] == [
+        ("What is 2+2?", "4", "Maths")
+    ]
