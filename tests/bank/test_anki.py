@@ -67,11 +67,26 @@ def test_one_deck_names_the_bank_and_the_first_tag_is_the_topic(load: Load) -> N
 
 
 def test_separators_by_name_or_character(load: Load) -> None:
-    for name, sep in [("semicolon", ";"), ("Pipe", "|"), ("space", " "), (":", ":")]:
+    for name, sep in [
+        ("semicolon", ";"),
+        ("Pipe", "|"),
+        ("space", " "),
+        ("colon", ":"),
+        (",", ","),
+    ]:
         result = load(f"{name}.txt", f"#separator:{name}\n#html:false\nFront{sep}Back\n")
         assert result.errors == [], name
         assert result.bank is not None
         assert [(q.prompt, q.answer) for q in result.bank.questions] == [("Front", "Back")]
+
+
+def test_whole_file_headers_and_a_guessed_separator(load: Load) -> None:
+    doc = "#html:false\n#deck:Chemistry\n#notetype:Cloze\n#tags:lab\n{{c1::H2O}} is water.;Wet\n"
+    result = load("chem.txt", doc)
+    assert result.format == "anki" and result.errors == [] and result.bank is not None
+    assert result.bank.name == "Chemistry"
+    (q,) = result.bank.questions
+    assert (q.prompt, q.answer, q.topic) == ("[...] is water.", "**H2O** is water.\n\nWet", "lab")
 
 
 def test_without_html_fields_are_text_as_written(load: Load) -> None:
