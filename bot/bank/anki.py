@@ -43,8 +43,14 @@ _COLUMN_HEADERS = {
     "notetype column": "notetype",
     "guid column": "guid",
 }
-_COLUMN_NAMES = {"tags": "tags", "deck": "deck", "notetype": "notetype", "note type": "notetype"}
-_COLUMN_NAMES["guid"] = "guid"
+# Names in a "#columns:" header that mark a column as not a note field.
+_COLUMN_NAMES = {
+    "tags": "tags",
+    "deck": "deck",
+    "notetype": "notetype",
+    "note type": "notetype",
+    "guid": "guid",
+}
 _CLOZE = re.compile(r"\{\{c\d+::(?P<text>.*?)(?:::(?P<hint>.*?))?\}\}", re.DOTALL)
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
 # Only to guess whether a header-less export holds HTML; the conversion itself is a real parser.
