@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.bank.choices import ChoiceMaker
-from bot.bank.loader import find_bank_files, load_bank
+from bot.bank.loader import FORMAT_NAMES, find_bank_files, load_bank
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -149,7 +149,8 @@ def _bank_check(paths: list[Path], as_json: bool) -> int:
         for r in results:
             count = len(r.bank.questions) if r.bank else 0
             name = f" {r.bank.name!r}" if r.bank else ""
-            print(f"{r.path}: {r.format or 'unreadable'}{name}, {count} question(s)")
+            kind = f"{r.format} ({FORMAT_NAMES[r.format]})" if r.format else "unreadable"
+            print(f"{r.path}: {kind}{name}, {count} question(s)")
             for w in r.warnings:
                 print(f"  warning: {w}")
             for e in r.errors:

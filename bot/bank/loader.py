@@ -10,9 +10,12 @@ from pathlib import Path
 
 import yaml
 
+from bot.bank.anki import is_anki, read_anki
 from bot.bank.build import Problems, RawQuestion, build_questions
+from bot.bank.csvbank import has_header_row, read_csv
 from bot.bank.markdown import parse_markdown
 from bot.bank.model import Bank
+from bot.bank.plaintext import is_plaintext, read_plaintext
 from bot.bank.structured import (
     is_native,
     is_opentdb,
@@ -29,7 +32,19 @@ MAX_BANK_BYTES = 5 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
-BANK_SUFFIXES = MARKDOWN_SUFFIXES + YAML_SUFFIXES + JSON_SUFFIXES
+CSV_SUFFIXES = (".csv",)
+ANKI_SUFFIXES = (".tsv",)  # and .txt files that start with Anki's "#separator:" or "#html:"
+BANK_SUFFIXES = MARKDOWN_SUFFIXES + YAML_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES + ANKI_SUFFIXES
+# What `bank check` calls each format (LoadResult.format is the key).
+FORMAT_NAMES = {
+    "markdown": "Markdown Q&A",
+    "native": "this bot's YAML/JSON",
+    "red": "Red-DiscordBot trivia list",
+    "opentdb": "Open Trivia DB",
+    "csv": "CSV",
+    "anki": "Anki text export",
+    "plaintext": "plain-text Q&A",
+}
 
 BUNDLED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks"
 
@@ -94,7 +109,7 @@ def load_bank(path: Path) -> LoadResult:
         problems.error(
             None,
             f"unknown bank format {suffix or '(no extension)'!r}: "
-            "use .md (Markdown Q&A), .yaml/.yml or .json",
+            "use .md (Markdown Q&A), .yaml/.yml, .json, .csv, .txt or .tsv",
         )
         return result
     try:
@@ -116,7 +131,16 @@ def load_bank(path: Path) -> LoadResult:
 
     name: str | None = None
     raws: list[RawQuestion]
-    if suffix in MARKDOWN_SUFFIXES:
+    if suffix in CSV_SUFFIXES or (suffix in ANKI_SUFFIXES and has_header_row(text, "\t")):
+        result.format = "csv"
+        raws = read_csv(text, problems)
+    elif suffix in ANKI_SUFFIXES or (suffix == ".txt" and is_anki(text)):
+        result.format = "anki"
+        name, raws = read_anki(text, suffix in ANKI_SUFFIXES, problems)
+    elif suffix == ".txt" and is_plaintext(text):
+        result.format = "plaintext"
+        raws = read_plaintext(text, problems)
+    elif suffix in MARKDOWN_SUFFIXES:
         result.format = "markdown"
         name, raws = parse_markdown(text, problems)
     else:

@@ -19,13 +19,22 @@ from bot.bank.text import plain
 
 
 class LineDict(dict[Any, Any]):
-    """A YAML mapping that knows the line it starts on and the line of each key."""
+    """A YAML mapping that knows the line it starts on, the line of each key and, for keys and
+    values written as scalars, the text the author wrote (``No`` rather than ``False``)."""
 
     line: int | None = None
     key_lines: dict[Any, int]
+    key_texts: dict[Any, str]
+    value_texts: dict[Any, str]
 
     def line_of(self, key: object) -> int | None:
         return getattr(self, "key_lines", {}).get(key, self.line)
+
+
+class SourceList(list[Any]):
+    """A YAML sequence that keeps, for each scalar item, its source text (``None`` otherwise)."""
+
+    texts: list[str | None]
 
 
 # libyaml's parser when PyYAML was built with it (the usual wheels are): several times faster.
@@ -42,13 +51,27 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Any:
     yield data
     data.update(loader.construct_mapping(node))
     data.key_lines = {}
-    for key_node, _ in node.value:
+    data.key_texts = {}
+    data.value_texts = {}
+    for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
         if isinstance(key, str | int | float | bool):
             data.key_lines[key] = key_node.start_mark.line + 1
+            if isinstance(key_node, yaml.ScalarNode):
+                data.key_texts[key] = key_node.value
+            if isinstance(value_node, yaml.ScalarNode):
+                data.value_texts[key] = value_node.value
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Any:
+    data = SourceList()
+    data.texts = [n.value if isinstance(n, yaml.ScalarNode) else None for n in node.value]
+    yield data
+    data.extend(loader.construct_sequence(node))
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def load_yaml(text: str) -> Any:
@@ -170,22 +193,40 @@ def is_red(data: object) -> bool:
     return isinstance(data, dict) and not is_native(data)
 
 
+def _source_texts(answers: object, scalar_text: str | None) -> object:
+    """The answers as the author wrote them: YAML 1.1 reads ``- No`` as ``False`` and ``- 1.50``
+    as ``1.5``, but Red accepts the words written, so each scalar's source text is used."""
+    if scalar_text and not isinstance(answers, list | dict):
+        return [scalar_text]
+    if isinstance(answers, SourceList) and all(answers.texts):
+        return list(answers.texts)
+    return answers
+
+
 def read_red(data: dict[Any, Any], problems: Problems) -> list[RawQuestion]:
-    """``question: [answer, ...]``: the first answer is the reference, all are accepted."""
+    """``question: [answer, ...]``: the first answer is the reference, all are accepted.
+
+    Every answer (and question) is the exact text of its YAML scalar: ``- No`` stays ``No``,
+    ``- 007`` stays ``007``, as Red-DiscordBot itself reads them.
+    """
     raws: list[RawQuestion] = []
+    key_texts = getattr(data, "key_texts", {})
+    value_texts = getattr(data, "value_texts", {})
     for question, answers in data.items():
         if question in RED_META_KEYS:
             continue
         where = data.line_of(question) if isinstance(data, LineDict) else None
+        prompt = key_texts.get(question, str(question))
+        answers = _source_texts(answers, value_texts.get(question))
         if isinstance(answers, str | int | float) and not isinstance(answers, bool):
             answers = [answers]
         texts = _str_list(answers)
         if not texts:
-            problems.error(where, f"{str(question)[:60]!r}: expected a list of accepted answers")
+            problems.error(where, f"{prompt[:60]!r}: expected a list of accepted answers")
             continue
         raws.append(
             RawQuestion(
-                prompt=str(question),
+                prompt=prompt,
                 line=where or 0,
                 answers=_answer_units(texts[0]),
                 aliases=tuple(texts),

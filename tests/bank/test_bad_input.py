@@ -57,8 +57,8 @@ def test_yaml_is_read_safely(load: Load) -> None:
 
 
 def test_unknown_format(load: Load) -> None:
-    result = load("bank.csv", "q,a\n")
-    assert "unknown bank format '.csv'" in only_error(result)
+    result = load("bank.xlsx", "q,a\n")
+    assert "unknown bank format '.xlsx'" in only_error(result)
     shapeless = load("list.yaml", "- just\n- a list\n")
     assert "unknown bank format: expected a 'questions:' list" in only_error(shapeless)
 

@@ -160,3 +160,46 @@ def test_open_trivia_db_error_code(load: Load) -> None:
     assert result.errors == [
         f"{result.path}: Open Trivia DB response_code is 1: the file has no results"
     ]
+
+
+RED_SCALARS = """\
+Is the sky green?:
+- No
+- "no"
+Is water wet?:
+- yes
+- On
+What does a coffee cost?:
+- 1.50
+- 1.5
+Which agent has a licence to kill?:
+- 007
+What does JSON call nothing?:
+- null
+- ~
+Off: Off
+"""
+
+
+def test_red_answers_are_the_words_the_author_wrote(load: Load) -> None:
+    result = load("scalars.yaml", RED_SCALARS)
+    assert result.errors == [] and result.format == "red"
+    assert result.bank is not None
+    got = [(q.prompt, q.answer, q.aliases) for q in result.bank.questions]
+    assert got == [
+        ("Is the sky green?", "No", ("No", "no")),
+        ("Is water wet?", "yes", ("yes", "On")),
+        ("What does a coffee cost?", "1.50", ("1.50", "1.5")),
+        ("Which agent has a licence to kill?", "007", ("007",)),
+        ("What does JSON call nothing?", "null", ("null", "~")),
+        ("Off", "Off", ("Off",)),
+    ]
+
+
+def test_red_empty_answers_are_still_an_error(load: Load) -> None:
+    result = load("r.yaml", "Good?:\n- yes\nNothing?:\nBlank item?:\n-\n")
+    assert result.bank is not None and [q.answer for q in result.bank.questions] == ["yes"]
+    assert result.errors == [
+        f"{result.path}:3: 'Nothing?': expected a list of accepted answers",
+        f"{result.path}:4: 'Blank item?': expected a list of accepted answers",
+    ]
