@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from bot.bank.answer import Unit, dedupe_units, render_units
 from bot.bank.model import Difficulty, Question, question_id
 from bot.bank.text import plain, prompt_key, shorten, strip_question_label
+from bot.study.matching import gives_away
 
 # Discord limits the question must fit in (see docs/banks.md): the prompt is an embed
 # description next to the options, the answer a 4096-character embed description.
@@ -46,6 +47,7 @@ class RawQuestion:
     choices: tuple[str, ...] | None = None
     correct: int | None = None
     aliases: tuple[str, ...] = ()
+    rejects: tuple[str, ...] = ()
 
 
 def _common_prefix(a: list[Unit], b: list[Unit]) -> int:
@@ -128,6 +130,13 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
         choices = next((r.choices for r in group if r.choices), None)
         correct = next((r.correct for r in group if r.choices), None)
         aliases = tuple(dict.fromkeys(a for r in group for a in r.aliases))
+        rejects = tuple(dict.fromkeys(a for r in group for a in r.rejects))
+        for alias in gives_away(first.prompt, aliases):
+            problems.warn(
+                first.line,
+                f"{label} accepts {alias!r}, the acronym it asks about: typing the question's "
+                "own acronym would score",
+            )
         if not reference and not choices and not aliases:
             problems.warn(first.line, f"skipped {label}: it has no answer")
             continue
@@ -158,6 +167,7 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
                 choices=choices,
                 correct=correct,
                 aliases=aliases,
+                rejects=rejects,
                 source=f"{problems.path}:{first.line}",
             )
         )
