@@ -6,12 +6,12 @@ the cleaning rules are the same for every format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.bank.answer import Unit, dedupe_units, render_units
 from bot.bank.model import Difficulty, Question, question_id
 from bot.bank.text import plain, prompt_key, shorten, strip_question_label
-from bot.study.matching import gives_away
 
 # Discord limits the question must fit in (see docs/banks.md): the prompt is an embed
 # description next to the options, the answer a 4096-character embed description.
@@ -48,6 +48,22 @@ class RawQuestion:
     correct: int | None = None
     aliases: tuple[str, ...] = ()
     rejects: tuple[str, ...] = ()
+
+
+_ASKS_EXPANSION = re.compile(
+    r"\b(?:stands?|standing) for\b|\bshort for\b|\bacronym|\babbreviat|\bexpan|\bfull form"
+    r"|\bmean",
+    re.IGNORECASE,
+)
+
+
+def gives_away(prompt: str, aliases: tuple[str, ...]) -> list[str]:
+    """The accepted answers that are an acronym the prompt writes ("What does GPU stand for?"
+    accepting "GPU" or "G.P.U."): typing the question's own word back would score."""
+    if not _ASKS_EXPANSION.search(prompt):
+        return []  # "Which is faster, a GPU or a CPU?" may well accept "GPU"
+    acronyms = {w.casefold() for w in re.findall(r"\w+", prompt) if sum(map(str.isupper, w)) > 1}
+    return [a for a in aliases if re.sub(r"\W|_", "", a).casefold() in acronyms]
 
 
 def _common_prefix(a: list[Unit], b: list[Unit]) -> int:

@@ -337,13 +337,6 @@ def judge_with(guess: str, answers: Answers) -> Verdict:
     return WRONG
 
 
-def gives_away(prompt: str, accepted: Sequence[str]) -> list[str]:
-    """The accepted answers that are an acronym the prompt itself writes ("What does GPU stand
-    for?" accepting "GPU"): typing the question's own word back would score."""
-    acronyms = {w.text for w in words(prompt) if w.acronym}
-    return [a for a in accepted if "".join(w.text for w in words(a)) in acronyms]
-
-
 def matches(guess: str, accepted: tuple[str, ...] | list[str]) -> bool:
     """Whether a typed guess is one of the accepted answers (see :func:`judge`)."""
     return judge(guess, accepted).accepted

@@ -239,3 +239,5 @@ def test_red_lists_cannot_carry_rejects_and_a_given_away_acronym_is_warned(load:
         "it asks about: typing the question's own acronym would score"
         for alias in ("GPU", "G.P.U.")
     ]
+    other = load("chips.yaml", "Which is faster for matrix maths, a GPU or a CPU?:\n- GPU\n")
+    assert other.errors == [] and other.warnings == []  # it does not ask what GPU stands for

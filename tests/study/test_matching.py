@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.study.matching import Kind, gives_away, judge, matches, normalise
+from bot.study.matching import Kind, judge, matches, normalise
 
 SHAKESPEARE = ("William Shakespeare", "Shakespeare")
 
@@ -141,9 +141,3 @@ def test_verdicts_say_accepted_close_with_a_suggestion_or_wrong() -> None:
     assert judge("Adan", ADAM).kind is Kind.CLOSE  # one letter more than a 4-letter word allows
     for far in ("SGD", "idk", "", "   ", "👍", "1946", "GELU or ReLU"):
         assert judge(far, (*RELU, "1945"), RELU_REJECTS).kind is Kind.WRONG, far
-
-
-def test_an_acronym_the_prompt_asks_about_is_found() -> None:
-    prompt = "What does GPU stand for?"
-    assert gives_away(prompt, ("Graphics Processing Unit", "GPU", "g.p.u.")) == ["GPU", "g.p.u."]
-    assert gives_away("Which activation function outputs max(0, x)?", RELU) == []
