@@ -174,6 +174,9 @@ def clauses(text: str) -> list[tuple[Word, ...]]:
     return [p for p in parts if p]
 
 
+MAX_GUESS = 2000  # characters judged: a quiz's answer form takes 200
+MAX_FRAME_WORDS = 8  # "I am pretty sure it is ..."
+MAX_TRAILING_WORDS = 4  # "... activation function", "... the training data"
 _OR = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 SHORT_GUESS = 12  # words: up to this, "or" is a choice between answers, not a turn of phrase
 
@@ -202,13 +205,19 @@ def _trims(ws: tuple[Word, ...], framing: frozenset[str]) -> list[tuple[str, ...
     every combination (the answer itself may start or end with such a word)."""
     texts = [w.text for w in ws]
     starts = [0]
-    while starts[-1] < len(texts) and (texts[starts[-1]] in FRAME or texts[starts[-1]] in framing):
+    while (
+        len(starts) <= MAX_FRAME_WORDS
+        and starts[-1] < len(texts)
+        and (texts[starts[-1]] in FRAME or texts[starts[-1]] in framing)
+    ):
         starts.append(starts[-1] + 1)
     out = []
     for s in starts:
         end = len(texts)
         out.append(tuple(texts[s:end]))
-        while end > s + 1 and (texts[end - 1] in GENERIC or texts[end - 1] in framing):
+        while end > max(s + 1, len(texts) - MAX_TRAILING_WORDS) and (
+            texts[end - 1] in GENERIC or texts[end - 1] in framing
+        ):
             end -= 1
             out.append(tuple(texts[s:end]))
     return out
@@ -319,7 +328,7 @@ def judge(
 def judge_with(guess: str, answers: Answers) -> Verdict:
     if not answers.accepted:
         return WRONG
-    parts = clauses(guess)
+    parts = clauses(guess[:MAX_GUESS])
     if not parts:
         return WRONG
     if len(parts) > 1 and _OR.search(guess) and sum(len(p) for p in parts) <= SHORT_GUESS:
