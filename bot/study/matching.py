@@ -58,7 +58,7 @@ GENERIC = frozenset(
     {
         "activation", "algorithm", "approach", "architecture", "concept", "function", "layer",
         "mechanism", "method", "metric", "model", "optimiser", "optimizer", "optimisation",
-        "optimization", "score", "technique", "term", "unit", "units",
+        "optimization", "score", "technique", "term",
     }
 )  # fmt: skip
 # Leading words of a sentence that frames the answer ("It stands for", "I think it's").
