@@ -6,6 +6,7 @@ the cleaning rules are the same for every format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.bank.answer import Unit, dedupe_units, render_units
@@ -46,6 +47,23 @@ class RawQuestion:
     choices: tuple[str, ...] | None = None
     correct: int | None = None
     aliases: tuple[str, ...] = ()
+    rejects: tuple[str, ...] = ()
+
+
+_ASKS_EXPANSION = re.compile(
+    r"\b(?:stands?|standing) for\b|\bshort for\b|\bacronym|\babbreviat|\bexpan|\bfull form"
+    r"|\bmean",
+    re.IGNORECASE,
+)
+
+
+def gives_away(prompt: str, aliases: tuple[str, ...]) -> list[str]:
+    """The accepted answers that are an acronym the prompt writes ("What does GPU stand for?"
+    accepting "GPU" or "G.P.U."): typing the question's own word back would score."""
+    if not _ASKS_EXPANSION.search(prompt):
+        return []  # "Which is faster, a GPU or a CPU?" may well accept "GPU"
+    acronyms = {w.casefold() for w in re.findall(r"\w+", prompt) if sum(map(str.isupper, w)) > 1}
+    return [a for a in aliases if re.sub(r"\W|_", "", a).casefold() in acronyms]
 
 
 def _common_prefix(a: list[Unit], b: list[Unit]) -> int:
@@ -128,6 +146,13 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
         choices = next((r.choices for r in group if r.choices), None)
         correct = next((r.correct for r in group if r.choices), None)
         aliases = tuple(dict.fromkeys(a for r in group for a in r.aliases))
+        rejects = tuple(dict.fromkeys(a for r in group for a in r.rejects))
+        for alias in gives_away(first.prompt, aliases):
+            problems.warn(
+                first.line,
+                f"{label} accepts {alias!r}, the acronym it asks about: typing the question's "
+                "own acronym would score",
+            )
         if not reference and not choices and not aliases:
             problems.warn(first.line, f"skipped {label}: it has no answer")
             continue
@@ -158,6 +183,7 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
                 choices=choices,
                 correct=correct,
                 aliases=aliases,
+                rejects=rejects,
                 source=f"{problems.path}:{first.line}",
             )
         )

@@ -55,6 +55,7 @@ class Question:
     choices: tuple[str, ...] | None = None
     correct: int | None = None
     aliases: tuple[str, ...] = ()
+    rejects: tuple[str, ...] = ()  # near misses refused when typed (GELU for ReLU)
 
     @property
     def has_choices(self) -> bool:
@@ -71,6 +72,7 @@ class Question:
             "choices": list(self.choices) if self.choices is not None else None,
             "correct": self.correct,
             "aliases": list(self.aliases),
+            "rejects": list(self.rejects),
             "source": self.source,
         }
 

@@ -159,8 +159,11 @@ def read_native(data: dict[Any, Any], problems: Problems) -> tuple[str | None, l
             continue
         aliases = _str_list(entry.get("aliases", entry.get("accept")))
         alternatives = _str_list(entry.get("alternatives"))
-        if aliases is None or alternatives is None:
-            problems.error(where, f"{label}: 'aliases' and 'alternatives' must be lists of text")
+        rejects = _str_list(entry.get("reject", entry.get("rejects")))
+        if aliases is None or alternatives is None or rejects is None:
+            problems.error(
+                where, f"{label}: 'aliases', 'alternatives' and 'reject' must be lists of text"
+            )
             continue
         if kind in ("short", "short_answer") and not aliases:
             aliases = [answer.strip()] if answer.strip() else []
@@ -177,6 +180,7 @@ def read_native(data: dict[Any, Any], problems: Problems) -> tuple[str | None, l
                 choices=tuple(choices) if choices else None,
                 correct=correct,
                 aliases=tuple(aliases),
+                rejects=tuple(rejects),
             )
         )
         if entry.get("difficulty") and raws[-1].difficulty is None:

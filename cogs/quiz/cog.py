@@ -29,7 +29,7 @@ from bot.discord_glue.render import (
     quiz_summary_embed,
     right_answer_text,
 )
-from bot.study.matching import matches
+from bot.study.matching import judge
 from bot.study.quiz import (
     ABANDONED_AFTER,
     DEFAULT_QUESTIONS,
@@ -396,8 +396,12 @@ class Quiz(commands.Cog, name=COG_NAME):
             guess = modal_value(data).strip()
             if not guess:
                 raise UserError("Type an answer first.")
-            right = matches(guess, question.aliases)
+            verdict = judge(guess, question.aliases, question.rejects, question.prompt)
+            right = verdict.accepted
             given = f"**{discord.utils.escape_markdown(guess[:200])}**"
+            hint = verdict.did_you_mean()  # a group quiz shows answers only when time is up
+            if hint and session.mode != "group":
+                given += f"\n{discord.utils.escape_markdown(hint)}"
             await self._answer(
                 interaction, session, qq, question, None, right, given, response=guess[:200]
             )

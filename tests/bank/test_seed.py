@@ -161,6 +161,7 @@ def test_cli_check_reports_the_seed_as_17_questions() -> None:
         "choices",
         "correct",
         "aliases",
+        "rejects",
         "source",
     }
     assert all(set(q) == keys for q in doc["questions"])

@@ -203,3 +203,41 @@ def test_red_empty_answers_are_still_an_error(load: Load) -> None:
         f"{result.path}:3: 'Nothing?': expected a list of accepted answers",
         f"{result.path}:4: 'Blank item?': expected a list of accepted answers",
     ]
+
+
+def test_native_reject_lists_the_near_misses_refused_when_typed(load: Load) -> None:
+    doc = (
+        "questions:\n"
+        "  - prompt: Which activation function outputs max(0, x)?\n"
+        "    type: short_answer\n    answer: ReLU\n"
+        "    aliases: [ReLU, Rectified Linear Unit]\n"
+        "    reject: [GELU, Leaky ReLU]\n"
+        "  - prompt: Which optimizer?\n    answer: Adam\n    aliases: [Adam]\n"
+        "    rejects: [AdamW]\n"
+        "  - prompt: Broken?\n    answer: x\n    reject: GELU\n"
+    )
+    result = load("acts.yaml", doc)
+    assert result.bank is not None
+    relu, adam = result.bank.questions
+    assert relu.rejects == ("GELU", "Leaky ReLU") and relu.aliases[0] == "ReLU"
+    assert adam.rejects == ("AdamW",)
+    assert relu.to_json()["rejects"] == ["GELU", "Leaky ReLU"]
+    assert result.errors == [
+        f"{result.path}:11: question 3: 'aliases', 'alternatives' and 'reject' must be lists "
+        "of text"
+    ]
+
+
+def test_red_lists_cannot_carry_rejects_and_a_given_away_acronym_is_warned(load: Load) -> None:
+    doc = "What does GPU stand for?:\n- Graphics Processing Unit\n- GPU\n- G.P.U.\n"
+    result = load("acronyms.yaml", doc)
+    assert result.errors == [] and result.bank is not None
+    (q,) = result.bank.questions
+    assert q.rejects == ()
+    assert result.warnings == [
+        f"{result.path}:1: question 'What does GPU stand for?' accepts {alias!r}, the acronym "
+        "it asks about: typing the question's own acronym would score"
+        for alias in ("GPU", "G.P.U.")
+    ]
+    other = load("chips.yaml", "Which is faster for matrix maths, a GPU or a CPU?:\n- GPU\n")
+    assert other.errors == [] and other.warnings == []  # it does not ask what GPU stands for

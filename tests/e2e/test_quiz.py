@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from bot.db import quiz as store
 from bot.db.answers import member_score
+from bot.study.matching import Kind, judge
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness
 from tests.e2e.quizhelp import question_of
@@ -183,6 +185,15 @@ async def test_group_quiz_survives_a_restart(harness: BotHarness, emu: Emulator)
     assert f"<@{host.id}>" in final[0].text()
 
 
+def near_miss_spelling(answer: str) -> str:
+    """The answer in lower case with a letter left out of its longest word; a word of 4 letters
+    or fewer (Adam, ReLU) has no typo forgiven, so such an answer is only shouted."""
+    longest = max(re.findall(r"[^\W\d_]+", answer), key=len)
+    if len(longest) < 5:
+        return f"{answer.upper()}!"
+    return answer.lower().replace(longest.lower(), longest.lower()[0] + longest.lower()[2:], 1)
+
+
 async def test_typed_answers_with_near_miss_spellings(harness: BotHarness, emu: Emulator) -> None:
     alice = harness.member("alice")
     first = await (
@@ -193,9 +204,7 @@ async def test_typed_answers_with_near_miss_spellings(harness: BotHarness, emu: 
     for n in range(3):
         qq_id, question, correct = await question_of(harness, message)
         assert correct is None  # a trivia list is typed by default
-        typo = (
-            question.aliases[0].lower().replace("a", "", 1) if n < 2 else "the wrong thing entirely"
-        )
+        typo = near_miss_spelling(question.aliases[0]) if n < 2 else "the wrong thing entirely"
         opened = await emu.click(message, f"quiz:t:{qq_id}", member=alice)
         submitted = await emu.submit_modal(opened, {"answer": typo})
         feedback = await submitted.reply()
@@ -206,6 +215,27 @@ async def test_typed_answers_with_near_miss_spellings(harness: BotHarness, emu: 
         ).reply()
     assert results == [True, True, False]
     assert "2/3 right" in message.text()
+
+
+async def test_a_typed_near_miss_is_told_what_it_was_close_to(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    alice = harness.member("alice")
+    message = await (
+        await emu.slash("quiz", {"questions": 1, "bank": ACRONYMS}, member=alice)
+    ).reply()
+    qq_id, question, _ = await question_of(harness, message)
+    # a sibling the bank refuses (GELU for ReLU), else the answer with its last word changed
+    *head, _ = question.answer.split()
+    near = question.rejects[0] if question.rejects else " ".join([*head, "Banana"])
+    verdict = judge(near, question.aliases, question.rejects, question.prompt)
+    assert verdict.kind is Kind.CLOSE, near
+    opened = await emu.click(message, f"quiz:t:{qq_id}", member=alice)
+    feedback = await (await emu.submit_modal(opened, {"answer": near})).reply()
+    text = feedback.text()
+    assert "❌ Not quite" in text
+    assert f"Close, not accepted: did you mean {verdict.suggestion}?" in text
+    assert f"The answer is **{question.answer}**" in text
 
 
 async def test_replaying_a_quiz_does_not_farm_points(harness: BotHarness, emu: Emulator) -> None:

@@ -1,0 +1,23 @@
+"""The matcher against a fair human grader: tests/study/probes/typed-answers.yaml (see its
+README) holds learner inputs for the bundled ml-acronyms bank with the grader's verdicts."""
+
+from __future__ import annotations
+
+from bench.typed import MAX_FALSE_ACCEPTS, MAX_FALSE_REJECTS, grade, load_acronyms, load_probes
+
+
+def test_typed_answers_agree_with_the_grader() -> None:
+    probes, bank = load_probes(), load_acronyms()
+    assert len(probes) == 327
+    tally = grade(probes, bank)
+    assert tally.accepts + tally.rejects == len(probes)
+    misses = [(p["input"], p["accept"], p["category"]) for p in tally.false_accepts]
+    misses += [(p["input"], p["accept"], p["category"]) for p in tally.false_rejects]
+    print(f"\ntyped-answer probes: {tally.summary()}")
+    assert tally.false_accept_rate <= MAX_FALSE_ACCEPTS, (tally.summary(), misses)
+    assert tally.false_reject_rate <= MAX_FALSE_REJECTS, (tally.summary(), misses)
+
+
+def test_every_probe_question_is_in_the_bank_and_every_question_is_probed() -> None:
+    probes, bank = load_probes(), load_acronyms()
+    assert {p["question"] for p in probes} == {q.prompt for q in bank.questions}
