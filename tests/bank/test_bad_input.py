@@ -108,3 +108,33 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert run("check").returncode == 2
     assert run("check", str(tmp_path / "missing.md")).returncode == 2
     assert run("frobnicate").returncode == 2
+
+
+def test_more_choices_than_discord_buttons_is_refused_at_load(load: Load) -> None:
+    many = ", ".join(f"c{n}" for n in range(26))
+    result = load(
+        "wide.yaml",
+        "questions:\n"
+        "  - prompt: Fine?\n    choices: [left, right]\n    correct: left\n"
+        f"  - prompt: Too wide?\n    choices: [{many}]\n    correct: c0\n"
+        f"  - prompt: Just fits?\n    choices: [{', '.join(f'c{n}' for n in range(25))}]\n"
+        "    correct: 3\n",
+    )
+    assert result.bank is not None
+    assert [q.prompt for q in result.bank.questions] == ["Fine?", "Just fits?"]
+    assert only_error(result) == (
+        f"{result.path}:5: question 'Too wide?' has 26 choices; a question can show at most 25 "
+        "(one button each on Discord)"
+    )
+
+
+def test_opentdb_question_with_too_many_answers_is_refused(load: Load) -> None:
+    wrong = ", ".join(f'"w{n}"' for n in range(25))
+    result = load(
+        "trivia.json",
+        '{"response_code": 0, "results": ['
+        '{"question": "Ok?", "correct_answer": "a", "incorrect_answers": ["b", "c"]},'
+        f'{{"question": "Wide?", "correct_answer": "a", "incorrect_answers": [{wrong}]}}]}}',
+    )
+    assert result.bank is not None and [q.prompt for q in result.bank.questions] == ["Ok?"]
+    assert "'Wide?' has 26 choices; a question can show at most 25" in only_error(result)
