@@ -26,7 +26,7 @@ MASK = "___"
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _LABEL = re.compile(r"^\*\*(.+?)\*\*|^__(.+?)__")
-_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _QUOTED = re.compile(r"[\"“”']([^\"“”']{2,60})[\"“”']")
 _TERM_PATTERNS = (
     re.compile(
