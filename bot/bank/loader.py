@@ -14,6 +14,8 @@ from bot.bank.build import Problems, RawQuestion, build_questions
 from bot.bank.markdown import parse_markdown
 from bot.bank.model import Bank
 from bot.bank.structured import (
+    ShapeError,
+    check_json_shape,
     is_native,
     is_opentdb,
     is_red,
@@ -70,14 +72,17 @@ def _decode(raw: bytes, problems: Problems) -> str | None:
 
 
 def _parse_data(text: str, suffix: str, problems: Problems) -> object:
-    if suffix in JSON_SUFFIXES:
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems.error(exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
-            return None
     try:
+        if suffix in JSON_SUFFIXES:
+            check_json_shape(text)
+            return json.loads(text)
         return load_yaml(text)
+    except ShapeError as exc:
+        problems.error(exc.line, exc.message)
+        return None
+    except json.JSONDecodeError as exc:
+        problems.error(exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]

@@ -290,8 +290,8 @@ class _Parser:
             return i + 1
         prompt = " ".join(_TAG.sub(" ", text[opening.end() : closing.start()]).split())
         body = text[closing.end() :]
-        end = _DETAILS_END.search(body)
-        body = body if end is None else body[: end.start()]
+        details_end = _DETAILS_END.search(body)
+        body = body if details_end is None else body[: details_end.start()]
         self._open(prompt, start + 1)
         body_lines = body.split("\n")
         indents = [len(b) - len(b.lstrip()) for b in body_lines if b.strip()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 from typing import Any
 
 import yaml
@@ -51,9 +52,81 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Any:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# A bank is a few levels deep (questions, a question, its choices); 32 is far more than any
+# format needs and keeps parsers and everything reading the data well away from recursion limits.
+MAX_NESTING = 32
+# Values in a YAML document once its aliases are expanded. A 5 MiB bank holds about 300,000; a
+# "billion laughs" of 400 bytes holds 387 million and takes gigabytes to turn into text.
+MAX_YAML_VALUES = 1_000_000
+
+
+class ShapeError(ValueError):
+    """Data too deep or too large once expanded to be a bank; ``line`` is where it shows."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _too_deep(line: int | None) -> ShapeError:
+    return ShapeError(
+        line, f"the data is nested more than {MAX_NESTING} levels deep; a bank needs a few"
+    )
+
+
+def _check_yaml_shape(text: str) -> None:
+    """Refuse, from the event stream and before anything is built, YAML nested too deeply or
+    whose aliases expand to too many values. Linear in the file's size."""
+    expanded = 0
+    sizes: dict[str, int] = {}  # anchor -> values it stands for
+    open_at: list[tuple[str | None, int]] = []  # anchor and ``expanded`` where each opened
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_at) >= MAX_NESTING:
+                raise _too_deep(line)
+            open_at.append((event.anchor, expanded))
+            expanded += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, start = open_at.pop()
+            if anchor is not None:
+                sizes[anchor] = expanded - start
+        elif isinstance(event, yaml.ScalarEvent):
+            expanded += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            expanded += sizes.get(event.anchor or "", 1)
+        if expanded > MAX_YAML_VALUES:
+            raise ShapeError(
+                line,
+                f"YAML aliases expand to more than {MAX_YAML_VALUES:,} values; "
+                "write the values out instead of repeating anchors",
+            )
+
+
 def load_yaml(text: str) -> Any:
-    """Parse YAML safely; raises ``yaml.YAMLError`` (with a mark) on invalid input."""
+    """Parse YAML safely; raises ``yaml.YAMLError`` (with a mark) on invalid input and
+    :class:`ShapeError` on YAML nested too deeply or with aliases that expand too much."""
+    _check_yaml_shape(text)
     return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]++|\\.)*+"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def check_json_shape(text: str) -> None:
+    """Raise :class:`ShapeError` when ``text`` nests arrays and objects more than MAX_NESTING
+    deep (Python's parser would recurse until it fails). Strings are skipped; linear time."""
+    bare = _JSON_STRING.sub("0", text)
+    depth = 0
+    for n, char in enumerate(_NOT_BRACKET.sub("", bare)):
+        depth += 1 if char in "[{" else -1
+        if depth > MAX_NESTING:
+            at = next(m for k, m in enumerate(re.finditer(r"[\[\]{}]", bare)) if k == n)
+            raise _too_deep(bare.count("\n", 0, at.start()) + 1)
 
 
 def _line(data: object) -> int | None:

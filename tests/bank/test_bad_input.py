@@ -138,3 +138,23 @@ def test_opentdb_question_with_too_many_answers_is_refused(load: Load) -> None:
     )
     assert result.bank is not None and [q.prompt for q in result.bank.questions] == ["Ok?"]
     assert "'Wide?' has 26 choices; a question can show at most 25" in only_error(result)
+
+
+def test_brackets_in_json_text_and_small_yaml_aliases_are_fine(load: Load) -> None:
+    brackets = "Lists " + "[" * 100 + "{" * 100 + " nest."
+    result = load(
+        "text.json",
+        '{"questions": [{"prompt": "Which brackets?", "answer": "' + brackets + '"},'
+        ' {"prompt": "Escaped \\"[[[[\\" quotes?", "answer": "yes"}]}',
+    )
+    assert result.errors == [] and result.bank is not None
+    assert [q.answer for q in result.bank.questions] == [brackets, "yes"]
+    aliased = load(
+        "aliased.yaml",
+        "common: &common {topic: Python, difficulty: easy}\n"
+        "questions:\n"
+        "  - {<<: *common, prompt: What is a list?, answer: A mutable sequence.}\n"
+        "  - {<<: *common, prompt: What is a tuple?, answer: An immutable sequence.}\n",
+    )
+    assert aliased.errors == [] and aliased.bank is not None
+    assert [q.topic for q in aliased.bank.questions] == ["Python", "Python"]
