@@ -205,6 +205,11 @@ class ChoiceMaker:
             self._askable[question.id] = found
         return found
 
+    def can_ask(self, question: Question) -> bool:
+        """Whether the bot can ask ``question`` at all: as multiple choice, or typed (it has
+        accepted answers), as /quiz does."""
+        return bool(question.aliases) or self.askable(question)
+
     def _has_wrong_option(self, question: Question) -> bool:
         right = self._summary(question)
         if not right.text:

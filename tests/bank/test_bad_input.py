@@ -87,7 +87,7 @@ def test_library_skips_broken_files_and_loads_the_rest(tmp_path: Path) -> None:
 
 def test_cli_exit_codes(tmp_path: Path) -> None:
     good = tmp_path / "good.md"
-    good.write_text("Q: Fine?\nA: Yes.\n", encoding="utf-8")
+    good.write_text("Q: Fine?\nA: Yes.\n\nQ: Wet?\nA: Water is.\n", encoding="utf-8")
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
 
@@ -100,7 +100,7 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
         )
 
     ok = run("check", str(good))
-    assert ok.returncode == 0 and "1 question(s)" in ok.stdout
+    assert ok.returncode == 0 and "2 question(s)" in ok.stdout
     mixed = run("check", str(bad), str(good))
     assert mixed.returncode == 1
     assert "invalid JSON" in mixed.stdout and "good.md: markdown" in mixed.stdout
@@ -158,3 +158,27 @@ def test_brackets_in_json_text_and_small_yaml_aliases_are_fine(load: Load) -> No
     )
     assert aliased.errors == [] and aliased.bank is not None
     assert [q.topic for q in aliased.bank.questions] == ["Python", "Python"]
+
+
+def test_bank_check_refuses_a_bank_with_nothing_askable(tmp_path: Path) -> None:
+    lone = tmp_path / "lone.md"  # one open question: no wrong option to draw, nothing to type
+    lone.write_text("Q: Fine?\nA: Yes.\n", encoding="utf-8")
+    typed = tmp_path / "typed.yaml"  # a Red trivia list: one question, but its answer is typed
+    typed.write_text("What is the capital of France?:\n- Paris\n", encoding="utf-8")
+
+    def check(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "bank", "check", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    refused = check(lone)
+    assert refused.returncode == 1
+    assert refused.stdout.splitlines()[1:] == [
+        f"  error: {lone}: none of its 1 question(s) can be asked: a question needs its own "
+        "choices, accepted answers to type, or other answers in the bank to draw wrong options "
+        "from"
+    ]
+    assert check(typed).returncode == 0
