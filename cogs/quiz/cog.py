@@ -18,7 +18,7 @@ from bot.db.answers import NewAnswer, record_answer
 from bot.discord_glue.autocomplete import bank_choices, topic_choices
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error
 from bot.discord_glue.render import (
-    LETTERS,
+    choice_text,
     group_result_embed,
     group_results_embed,
     quiz_feedback_embeds,
@@ -225,7 +225,7 @@ class Quiz(commands.Cog, name=COG_NAME):
         mc = self._mc(session, bank, question)
         if mc is None or not 0 <= choice < len(mc.options):
             raise UserError("This button is out of date.")
-        given = f"**{LETTERS[choice]}.** {discord.utils.escape_markdown(mc.options[choice])}"
+        given = choice_text(mc, choice)
         await self._answer(
             interaction, session, qq, question, mc, choice == mc.correct, given, choice=choice
         )
