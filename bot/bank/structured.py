@@ -148,6 +148,15 @@ def _str_list(value: object) -> list[str] | None:
 # --- the bot's own format ----------------------------------------------------------------------
 
 
+def _topic(value: object, where: int | None, label: str, problems: Problems) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        problems.warn(where, f"{label}: 'topic' must be text; ignored")
+        return None
+    return str(value)
+
+
 def is_native(data: object) -> bool:
     return isinstance(data, dict) and isinstance(data.get("questions"), list)
 
@@ -222,7 +231,7 @@ def read_native(data: dict[Any, Any], problems: Problems) -> tuple[str | None, l
                 prompt=prompt,
                 line=where or 0,
                 answers=_answer_units(answer) + [parse_units(a.split("\n")) for a in alternatives],
-                topic=str(entry["topic"]) if entry.get("topic") else None,
+                topic=_topic(entry.get("topic"), where, label, problems),
                 difficulty=parse_difficulty(entry.get("difficulty")),
                 choices=tuple(choices) if choices else None,
                 correct=correct,

@@ -160,3 +160,15 @@ def test_open_trivia_db_error_code(load: Load) -> None:
     assert result.errors == [
         f"{result.path}: Open Trivia DB response_code is 1: the file has no results"
     ]
+
+
+def test_a_topic_that_is_not_text_is_ignored_with_a_warning(load: Load) -> None:
+    result = load(
+        "topics.yaml",
+        "questions:\n"
+        "  - {prompt: One?, answer: First., topic: [a, b]}\n"
+        "  - {prompt: Two?, answer: Second., topic: Maths}\n",
+    )
+    assert result.errors == [] and result.bank is not None
+    assert [q.topic for q in result.bank.questions] == [None, "Maths"]
+    assert result.warnings == [f"{result.path}:2: question 1: 'topic' must be text; ignored"]
