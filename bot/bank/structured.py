@@ -51,6 +51,27 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Any:
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+# Python refuses to turn more than this many digits into an int (sys.get_int_max_str_digits).
+MAX_INT_DIGITS = 4300
+
+
+def int_or_text(digits: str) -> int | str:
+    """A number as written in a bank: an int, or the text itself when it is too long for one."""
+    return int(digits) if len(digits.lstrip("+-")) <= MAX_INT_DIGITS else digits
+
+
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    value = loader.construct_scalar(node)
+    return loader.construct_yaml_int(node) if len(value) <= MAX_INT_DIGITS else value
+
+
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    return loader.construct_scalar(node)  # a bank holds text: a date is kept as written
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+
 
 # A bank is a few levels deep (questions, a question, its choices); 32 is far more than any
 # format needs and keeps parsers and everything reading the data well away from recursion limits.

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.bank import LoadResult, load_library
 from bot.bank.loader import MAX_BANK_BYTES
 
@@ -182,3 +184,37 @@ def test_bank_check_refuses_a_bank_with_nothing_askable(tmp_path: Path) -> None:
         "from"
     ]
     assert check(typed).returncode == 0
+
+
+def test_dates_and_numbers_too_long_for_python_are_read_as_text(load: Load) -> None:
+    digits = "1" * 5000
+    for name, content in [
+        ("dates.yaml", "questions:\n  - {prompt: When?, answer: 2026-13-45}\n"),
+        ("long.yaml", f"questions:\n  - prompt: How many?\n    answer: {digits}\n"),
+        ("long.json", f'{{"questions": [{{"prompt": "How many?", "answer": {digits}}}]}}'),
+    ]:
+        result = load(name, content)
+        assert result.errors == [], name
+        assert result.bank is not None
+        assert result.bank.questions[0].answer in ("2026-13-45", digits), name
+
+
+def test_a_reader_mistake_is_contained_to_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(text: str, problems: object) -> object:
+        raise RuntimeError("a bug in the reader")
+
+    monkeypatch.setattr("bot.bank.loader.parse_markdown", broken)
+    (tmp_path / "good.yaml").write_text(
+        "questions:\n  - {prompt: Fine?, choices: [a, b], correct: a}\n", encoding="utf-8"
+    )
+    (tmp_path / "notes.md").write_text("Q: Fine?\nA: Yes.\n", encoding="utf-8")
+    banks, results = load_library([tmp_path])
+    assert list(banks) == ["good"]
+    (broken_result,) = [r for r in results if r.errors]
+    assert broken_result.errors == [
+        f"{tmp_path / 'notes.md'}: the bot could not read this file "
+        "(RuntimeError: a bug in the reader); it was skipped"
+    ]
+    assert "Traceback" in caplog.text  # the operator's log has the details
