@@ -134,3 +134,13 @@ def test_escaping_keeps_embeds_within_discord_limits() -> None:
     assert len(summary.fields[0].name or "") <= 256
     assert len(summary.fields[0].value or "") <= MAX_FIELD
     assert MAX_MESSAGE_EMBEDS == 6000
+
+
+def test_only_what_a_message_can_show_is_read() -> None:
+    huge = "||x|| " * 1_000_000
+    started = time.perf_counter()
+    shown = bank_text(huge)
+    assert len(shown) <= 2 * MAX_MESSAGE_EMBEDS and shown.startswith("\\|\\|x\\|\\| ")
+    embeds = answer_embeds(hostile_question(answer=huge), title="t", colour=None, lead="l")  # type: ignore[arg-type]
+    assert len(embeds[0].description or "") <= MAX_DESCRIPTION
+    assert time.perf_counter() - started < 1  # measured: a few milliseconds

@@ -70,6 +70,8 @@ def bank_text(text: str, *, inline: bool = False) -> str:
     ``inline`` is for text shown inside the bot's own formatting (a prompt in bold, an option
     after its letter, a field name): one line, every Markdown character shown as written.
     """
+    # No message shows more than this; the rest (a bank may hold megabytes) is never read.
+    text = text[:MAX_MESSAGE_EMBEDS]
     if inline:
         parts = _URL.split(_unlink(" ".join(text.split())))  # odd parts are addresses
         return "".join(p if n % 2 else _MARKDOWN_CHAR.sub(r"\\\1", p) for n, p in enumerate(parts))
