@@ -139,6 +139,15 @@ def _bank_check(paths: list[Path], as_json: bool) -> int:
     for p in missing:
         print(f"{p}: no such file or folder", file=sys.stderr)
     results = [load_bank(p) for p in find_bank_files(p for p in paths if p.exists())]
+    for r in results:
+        if r.bank and r.bank.questions:
+            maker = ChoiceMaker(r.bank)
+            if not any(maker.can_ask(q) for q in r.bank.questions):
+                r.errors.append(
+                    f"{r.path}: none of its {len(r.bank.questions)} question(s) can be asked: "
+                    "a question needs its own choices, accepted answers to type, or other "
+                    "answers in the bank to draw wrong options from"
+                )
     if as_json:
         doc = {
             "files": [r.to_json() for r in results],

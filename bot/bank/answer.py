@@ -14,7 +14,7 @@ from bot.bank.text import clean_inline, content_key, plain
 
 _ITEM = re.compile(r"^(?P<indent>\s*)(?P<marker>[*+-]|\d{1,3}[.)])\s+(?P<text>\S.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_].*?)(\1)\s*:?\s*$")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_].*?)(\1)\s*(?::\s*)?$")
 
 
 @dataclass(frozen=True, slots=True)

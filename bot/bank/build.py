@@ -17,6 +17,8 @@ from bot.bank.text import plain, prompt_key, shorten, strip_question_label
 # description next to the options, the answer a 4096-character embed description.
 MAX_PROMPT_CHARS = 1000
 MAX_ANSWER_CHARS = 4000
+# Each choice is one button, and a Discord message holds at most 25 of them (5 rows of 5).
+MAX_CHOICES = 25
 
 
 @dataclass(slots=True)
@@ -161,6 +163,13 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
                 first.line,
                 f"{label} is {len(first.prompt)} characters long; a question must fit in "
                 f"{MAX_PROMPT_CHARS} to be posted on Discord",
+            )
+            continue
+        if choices is not None and len(choices) > MAX_CHOICES:
+            problems.error(
+                first.line,
+                f"{label} has {len(choices)} choices; a question can show at most "
+                f"{MAX_CHOICES} (one button each on Discord)",
             )
             continue
         answer = render_units(reference) if reference else (aliases[0] if aliases else "")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.bank.answer import Unit, parse_units
@@ -26,7 +27,7 @@ MASK = "___"
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _LABEL = re.compile(r"^\*\*(.+?)\*\*|^__(.+?)__")
-_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _QUOTED = re.compile(r"[\"“”']([^\"“”']{2,60})[\"“”']")
 _TERM_PATTERNS = (
     re.compile(
@@ -205,14 +206,31 @@ class ChoiceMaker:
             self._askable[question.id] = found
         return found
 
+    def can_ask(self, question: Question) -> bool:
+        """Whether the bot can ask ``question`` at all: as multiple choice, or typed (it has
+        accepted answers), as /quiz does."""
+        return bool(question.aliases) or self.askable(question)
+
     def _has_wrong_option(self, question: Question) -> bool:
         right = self._summary(question)
         if not right.text:
             return False
         return any(
             other.id != question.id and not _near_duplicate(cand, right)
-            for other, cand in self._candidate_pool().summaries
+            for other, cand in self._candidates()
         )
+
+    def _candidates(self) -> Iterator[tuple[Question, Summary]]:
+        """The pool's answers in bank order, summarised only as far as they are read: one
+        question's askability is then known after a few summaries, not the whole bank's."""
+        if self._pool is not None:
+            yield from self._pool.summaries
+            return
+        for q in self.bank.questions:
+            if not q.has_choices:
+                summary = self._summary(q)
+                if summary.text:
+                    yield q, summary
 
     def why_not(self, question: Question) -> str | None:
         """Why ``question`` cannot be asked as multiple choice, or None when it can."""

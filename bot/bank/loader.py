@@ -17,6 +17,9 @@ from bot.bank.markdown import parse_markdown
 from bot.bank.model import Bank
 from bot.bank.plaintext import is_plaintext, read_plaintext
 from bot.bank.structured import (
+    ShapeError,
+    check_json_shape,
+    int_or_text,
     is_native,
     is_opentdb,
     is_red,
@@ -85,14 +88,17 @@ def _decode(raw: bytes, problems: Problems) -> str | None:
 
 
 def _parse_data(text: str, suffix: str, problems: Problems) -> object:
-    if suffix in JSON_SUFFIXES:
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems.error(exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
-            return None
     try:
+        if suffix in JSON_SUFFIXES:
+            check_json_shape(text)
+            return json.loads(text, parse_int=int_or_text)
         return load_yaml(text)
+    except ShapeError as exc:
+        problems.error(exc.line, exc.message)
+        return None
+    except json.JSONDecodeError as exc:
+        problems.error(exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
@@ -101,7 +107,25 @@ def _parse_data(text: str, suffix: str, problems: Problems) -> object:
 
 
 def load_bank(path: Path) -> LoadResult:
-    """Load one bank file. Problems are collected in the result; nothing is raised."""
+    """Load one bank file. Problems are collected in the result; nothing is raised.
+
+    A mistake of a reader on some unforeseen input is logged with its traceback and reported as
+    the file's one error: one bad file never stops the bot or the other banks.
+    """
+    try:
+        return _load_bank(path)
+    except Exception as exc:  # contained: see above
+        log.exception("bank: %s: reading the file failed", path)
+        return LoadResult(
+            path=str(path),
+            errors=[
+                f"{path}: the bot could not read this file ({type(exc).__name__}: "
+                f"{str(exc)[:200]}); it was skipped"
+            ],
+        )
+
+
+def _load_bank(path: Path) -> LoadResult:
     result = LoadResult(path=str(path))
     problems = Problems(str(path), result.warnings, result.errors)
     suffix = path.suffix.lower()

@@ -23,13 +23,18 @@ from bot.bank.build import Problems, RawQuestion
 from bot.bank.model import Difficulty, parse_difficulty
 from bot.bank.text import content_key, plain
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# No pattern below has two unbounded quantifiers that can match the same text next to each other
+# (like ``\s*#?\s*``): on a long run of spaces or stars those backtrack in cubic time (a 3 KB
+# line took minutes). Optional parts are grouped with what must follow them, and trailing
+# markup is trimmed in Python (``_trim``) rather than by a lazy ``.*?`` followed by ``\s*$``.
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _Q_MARK = re.compile(
-    r"^[*_]{0,2}(?:Q|Question)\s*#?\s*\d*\s*[*_]{0,2}\s*[:.)][*_]{0,2}\s*(?P<text>.*?)\s*[*_]{0,2}\s*$",
+    r"^[*_]{0,2}(?:Q|Question)\s*(?:#\s*)?(?:\d+\s*)?(?:[*_]{1,2}\s*)?[:.)][*_]{0,2}\s*(?P<text>.*)$",
     re.IGNORECASE,
 )
 _A_MARK = re.compile(
-    r"^[*_]{0,2}(?:A|Ans|Answer)\s*\d*\s*[*_]{0,2}\s*:[*_]{0,2}\s*(?P<text>.*)$", re.IGNORECASE
+    r"^[*_]{0,2}(?:A|Ans|Answer)\s*(?:\d+\s*)?(?:[*_]{1,2}\s*)?:[*_]{0,2}\s*(?P<text>.*)$",
+    re.IGNORECASE,
 )
 _BOLD_ONLY = re.compile(r"^(\*\*|__)(?P<text>.+?)\1\s*$")
 _LIST_QUESTION = re.compile(r"^(?P<num>\d{1,3}[.)]|[*+-])\s+(\*\*|__)(?P<q>.+?)\2\s*(?P<rest>.*)$")
@@ -39,7 +44,23 @@ _DIFFICULTY_HEADING = re.compile(
     r"^(?:(?:level )?\d+ )?(?P<word>basic|beginner|easy|intermediate|medium|advanced|hard|expert)s?"
     r"(?: (?:level|questions?|concepts|topics))?$"
 )
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
+_SUMMARY = re.compile(r"<summary[^<>]*>", re.IGNORECASE)
+_SUMMARY_END = re.compile(r"</summary>", re.IGNORECASE)
+_DETAILS_END = re.compile(r"</details>", re.IGNORECASE)
+
+
+def _trim(text: str, chars: str) -> str:
+    """``text`` without surrounding whitespace and at most two trailing ``chars``."""
+    text = text.strip()
+    for _ in range(2):
+        if text.endswith(tuple(chars)):
+            text = text[:-1]
+    return text.rstrip()
+
+
+def _q_text(match: re.Match[str]) -> str:
+    return _trim(match.group("text"), "*_")
 
 
 def _is_question_text(text: str) -> bool:
@@ -74,6 +95,15 @@ class _Parser:
         self.answer_indent = 0  # for numbered-list questions
         self.buffer: list[str] = []
         self.buffer_line = 0
+        # Where the last line that could close a block is: a block opened after it is never
+        # closed, which is known at once instead of by reading to the end of the file again.
+        self.last_closer: dict[str, int] = {}
+        for n, line in enumerate(lines):
+            fence = _FENCE.match(line)
+            if fence:
+                self.last_closer[fence.group(1)] = n
+            if "</details>" in line.lower():
+                self.last_closer["</details>"] = n
 
     # context -------------------------------------------------------------
     def _topic(self) -> str | None:
@@ -120,10 +150,26 @@ class _Parser:
         if text.strip():
             self.buffer.append(text)
 
+    def _block_end(self, i: int, closer: str, what: str) -> tuple[int, bool]:
+        """The line that ends the block opened on line ``i`` and whether it is its closing line.
+
+        A block never closed ends at the next blank line, with a warning: read to the end of
+        the file, it would swallow every later question.
+        """
+        if self.last_closer.get(closer, -1) > i:
+            return i + 1, True
+        j = i + 1
+        while j < len(self.lines) and self.lines[j].strip():
+            j += 1
+        self.problems.warn(
+            i + 1, f"{what} opened here is never closed; it was ended at the next blank line"
+        )
+        return j, False
+
     def _next_nonblank(self, i: int) -> str:
-        for line in self.lines[i + 1 :]:
-            if line.strip():
-                return line
+        for j in range(i + 1, len(self.lines)):  # no copy of the rest: called once a line
+            if self.lines[j].strip():
+                return self.lines[j]
         return ""
 
     # main loop -----------------------------------------------------------
@@ -142,11 +188,15 @@ class _Parser:
         if _FENCE.match(raw) and self.current is not None:
             fence = _FENCE.match(raw)
             assert fence is not None
-            j = i + 1
-            while j < len(self.lines) and not self.lines[j].strip().startswith(fence.group(1)):
-                j += 1
-            for k in range(i, min(j + 1, len(self.lines))):
+            j, closed = self._block_end(i, fence.group(1), f"a code block ({fence.group(1)})")
+            if closed:
+                while not self.lines[j].strip().startswith(fence.group(1)):
+                    j += 1
+            for k in range(i, min(j + 1, len(self.lines)) if closed else j):
                 self.buffer.append(self._dedent(self.lines[k]))
+            if not closed:
+                self.buffer.append(fence.group(1))
+                return j
             return j + 1
 
         if stripped.lower().startswith("<details"):
@@ -154,9 +204,10 @@ class _Parser:
 
         heading = _HEADING.match(stripped) if not raw.startswith((" ", "\t")) else None
         if heading:
-            level, text = len(heading.group(1)), heading.group(2)
+            level = len(heading.group(1))
+            text = heading.group(2).strip().rstrip("#").rstrip()  # without closing #s
             q = _Q_MARK.match(text)
-            prompt = q.group("text") if q else text
+            prompt = _q_text(q) if q else text
             is_question = bool(q) or (
                 _heading_difficulty(text) is None
                 and (_is_question_text(text) or bool(_NUMBERED.match(text)))
@@ -179,8 +230,8 @@ class _Parser:
             return i + 1
 
         q = _Q_MARK.match(stripped) if not raw.startswith((" ", "\t")) else None
-        if q and q.group("text"):
-            self._open(q.group("text"), lineno)
+        if q and _q_text(q):
+            self._open(_q_text(q), lineno)
             return i + 1
 
         a = _A_MARK.match(stripped) if not raw.startswith((" ", "\t")) else None
@@ -222,22 +273,25 @@ class _Parser:
 
     def _details(self, i: int) -> int:
         start = i
-        block: list[str] = []
-        while i < len(self.lines):
-            block.append(self.lines[i])
-            if "</details>" in self.lines[i].lower():
-                break
-            i += 1
+        one_line = "</details>" in self.lines[i].lower()
+        end, closed = (
+            (i + 1, True) if one_line else self._block_end(i, "</details>", "a <details> block")
+        )
+        if closed:
+            while "</details>" not in self.lines[i].lower():
+                i += 1
         else:
-            self.problems.warn(start + 1, "a <details> block is never closed; read to the end")
-        text = "\n".join(block)
-        summary = re.search(r"<summary[^>]*>(.*?)</summary>", text, re.IGNORECASE | re.DOTALL)
-        if not summary:
+            i = end - 1
+        text = "\n".join(self.lines[start : i + 1])
+        opening = _SUMMARY.search(text)
+        closing = _SUMMARY_END.search(text, opening.end()) if opening else None
+        if opening is None or closing is None:
             self.problems.warn(start + 1, "skipped a <details> block without a <summary>")
             return i + 1
-        prompt = " ".join(_TAG.sub(" ", summary.group(1)).split())
-        body = text[summary.end() :]
-        body = re.sub(r"</details>.*", "", body, flags=re.IGNORECASE | re.DOTALL)
+        prompt = " ".join(_TAG.sub(" ", text[opening.end() : closing.start()]).split())
+        body = text[closing.end() :]
+        details_end = _DETAILS_END.search(body)
+        body = body if details_end is None else body[: details_end.start()]
         self._open(prompt, start + 1)
         body_lines = body.split("\n")
         indents = [len(b) - len(b.lstrip()) for b in body_lines if b.strip()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 from typing import Any
 
 import yaml
@@ -73,10 +74,103 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Any:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+# Python refuses to turn more than this many digits into an int (sys.get_int_max_str_digits).
+MAX_INT_DIGITS = 4300
+
+
+def int_or_text(digits: str) -> int | str:
+    """A number as written in a bank: an int, or the text itself when it is too long for one."""
+    return int(digits) if len(digits.lstrip("+-")) <= MAX_INT_DIGITS else digits
+
+
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    value = loader.construct_scalar(node)
+    return loader.construct_yaml_int(node) if len(value) <= MAX_INT_DIGITS else value
+
+
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    return loader.construct_scalar(node)  # a bank holds text: a date is kept as written
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+
+
+# A bank is a few levels deep (questions, a question, its choices); 32 is far more than any
+# format needs and keeps parsers and everything reading the data well away from recursion limits.
+MAX_NESTING = 32
+# Values in a YAML document once its aliases are expanded. A 5 MiB bank holds about 300,000; a
+# "billion laughs" of 400 bytes holds 387 million and takes gigabytes to turn into text.
+MAX_YAML_VALUES = 1_000_000
+
+
+class ShapeError(ValueError):
+    """Data too deep or too large once expanded to be a bank; ``line`` is where it shows."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _too_deep(line: int | None) -> ShapeError:
+    return ShapeError(
+        line, f"the data is nested more than {MAX_NESTING} levels deep; a bank needs a few"
+    )
+
+
+def _check_yaml_shape(text: str) -> None:
+    """Refuse, from the event stream and before anything is built, YAML nested too deeply or
+    whose aliases expand to too many values. Linear in the file's size."""
+    expanded = 0
+    sizes: dict[str, int] = {}  # anchor -> values it stands for
+    open_at: list[tuple[str | None, int]] = []  # anchor and ``expanded`` where each opened
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_at) >= MAX_NESTING:
+                raise _too_deep(line)
+            open_at.append((event.anchor, expanded))
+            expanded += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, start = open_at.pop()
+            if anchor is not None:
+                sizes[anchor] = expanded - start
+        elif isinstance(event, yaml.ScalarEvent):
+            expanded += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            expanded += sizes.get(event.anchor or "", 1)
+        if expanded > MAX_YAML_VALUES:
+            raise ShapeError(
+                line,
+                f"YAML aliases expand to more than {MAX_YAML_VALUES:,} values; "
+                "write the values out instead of repeating anchors",
+            )
+
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML safely; raises ``yaml.YAMLError`` (with a mark) on invalid input."""
+    """Parse YAML safely; raises ``yaml.YAMLError`` (with a mark) on invalid input and
+    :class:`ShapeError` on YAML nested too deeply or with aliases that expand too much."""
+    _check_yaml_shape(text)
     return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]++|\\.)*+"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def check_json_shape(text: str) -> None:
+    """Raise :class:`ShapeError` when ``text`` nests arrays and objects more than MAX_NESTING
+    deep (Python's parser would recurse until it fails). Strings are skipped; linear time."""
+    bare = _JSON_STRING.sub("0", text)
+    depth = 0
+    for n, char in enumerate(_NOT_BRACKET.sub("", bare)):
+        depth += 1 if char in "[{" else -1
+        if depth > MAX_NESTING:
+            at = next(m for k, m in enumerate(re.finditer(r"[\[\]{}]", bare)) if k == n)
+            raise _too_deep(bare.count("\n", 0, at.start()) + 1)
 
 
 def _line(data: object) -> int | None:
@@ -96,6 +190,15 @@ def _str_list(value: object) -> list[str] | None:
 
 
 # --- the bot's own format ----------------------------------------------------------------------
+
+
+def _topic(value: object, where: int | None, label: str, problems: Problems) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        problems.warn(where, f"{label}: 'topic' must be text; ignored")
+        return None
+    return str(value)
 
 
 def is_native(data: object) -> bool:
@@ -175,7 +278,7 @@ def read_native(data: dict[Any, Any], problems: Problems) -> tuple[str | None, l
                 prompt=prompt,
                 line=where or 0,
                 answers=_answer_units(answer) + [parse_units(a.split("\n")) for a in alternatives],
-                topic=str(entry["topic"]) if entry.get("topic") else None,
+                topic=_topic(entry.get("topic"), where, label, problems),
                 difficulty=parse_difficulty(entry.get("difficulty")),
                 choices=tuple(choices) if choices else None,
                 correct=correct,

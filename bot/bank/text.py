@@ -28,11 +28,18 @@ _PUNCT_STYLE = str.maketrans(
     }
 )
 
+# Optional parts are grouped with what follows them, so no two unbounded quantifiers can match
+# the same spaces next to each other (that backtracks for minutes on a long run of spaces).
 _QUESTION_LABEL = re.compile(
-    r"^\s*(?:(?:q(?:uestion)?\s*#?\s*\d*|\d+)\s*[:.)\-]\s*|q(?:uestion)?\s*#?\s*\d+\s+)",
+    r"^\s*(?:(?:q(?:uestion)?\s*(?:#\s*)?(?:\d+\s*)?|\d+\s*)[:.)\-]\s*"
+    r"|q(?:uestion)?\s*(?:#\s*)?\d+\s+)",
     re.IGNORECASE,
 )
-_MARKUP = re.compile(r"[*_`~]+|<[^>]+>")
+_MARKUP = re.compile(r"[*_`~]+|<[^<>]+>")
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+# The italic text stops at the next star, so a line of unclosed `` *a`` runs is read in linear time.
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
+_INLINE_CODE = re.compile(r"`([^`]+)`")
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -64,9 +71,9 @@ def clean_inline(text: str) -> str:
 
 def plain(text: str) -> str:
     """Text without Markdown emphasis or inline code marks, for prompts and option labels."""
-    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"`([^`]+)`", r"\1", text)
+    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _ITALIC.sub(r"\1", text)
+    text = _INLINE_CODE.sub(r"\1", text)
     return clean_inline(text)
 
 

@@ -1,11 +1,13 @@
 """The one place that turns questions, answers and results into Discord embeds.
 
 Every function here keeps within Discord's limits (4096 characters per description, 1024 per
-field, 6000 per message) by shortening the longest text, never by failing.
+field, 6000 per message) by shortening the longest text, never by failing. Bank text reaches an
+embed only through :func:`bank_text`, which decides what a bank may format (docs/banks.md).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -31,6 +33,57 @@ def ts(instant: datetime, style: str = "f") -> str:
     return f"<t:{int(instant.timestamp())}:{style}>"
 
 
+# --- bank text -------------------------------------------------------------------------------
+# A bank (anyone's file) may use bold, italic, underline, strikethrough, inline code, code blocks
+# and lists: interview answers need them. Nothing else it writes may change what a member sees
+# around it: a masked link shows its address, spoiler bars are shown as text, headings, subtext
+# and block quotes are plain lines, and a code block left open is closed where the text ends.
+# Every pattern is possessive or bounded, so hostile text is read in linear time.
+
+FENCE = "```"
+_MASKED_LINK = re.compile(r"\[([^\[\]\n]*+)\]\(\s*+<?([^()<>\s]*+)>?\s*+(?:\"[^\"\n]*+\"\s*+)?\)")
+_LINE_MARKUP = re.compile(r"^([ \t]*+)(-#|#|>)", re.MULTILINE)
+_INLINE_CODE = re.compile(r"(`[^`\n]*+`)")
+_URL = re.compile(r"(https?://[^\s<>|`]++)")  # shown as written: Discord reads it as one link
+_MARKDOWN_CHAR = re.compile(r"([\\*_~|`\[\]>#-])")
+
+
+def _unlink(text: str) -> str:
+    """``[text](url)`` as ``text (url)``: the address is shown, never hidden behind words."""
+    return _MASKED_LINK.sub(
+        lambda m: f"{m.group(1)} ({m.group(2)})" if m.group(2) else m.group(1), text
+    )
+
+
+def _neutral_prose(text: str) -> str:
+    """Text outside code: links, spoilers and line-start markup made plain."""
+    parts = _INLINE_CODE.split(text)  # odd parts are inline code, shown as written
+    for n in range(0, len(parts), 2):
+        # A link the pattern did not read (nested brackets) is not one either.
+        part = _unlink(parts[n]).replace("](", "]\\(").replace("||", "\\|\\|")
+        parts[n] = _LINE_MARKUP.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", part)
+    return "".join(parts)
+
+
+def bank_text(text: str, *, inline: bool = False) -> str:
+    """Text from a bank as Discord Markdown, the only way bank text reaches a message.
+
+    ``inline`` is for text shown inside the bot's own formatting (a prompt in bold, an option
+    after its letter, a field name): one line, every Markdown character shown as written.
+    """
+    # No message shows more than this; the rest (a bank may hold megabytes) is never read.
+    text = text[:MAX_MESSAGE_EMBEDS]
+    if inline:
+        parts = _URL.split(_unlink(" ".join(text.split())))  # odd parts are addresses
+        return "".join(p if n % 2 else _MARKDOWN_CHAR.sub(r"\\\1", p) for n, p in enumerate(parts))
+    pieces = text.split(FENCE)
+    if len(pieces) % 2 == 0:  # a code block left open: close it where the text ends
+        pieces[-1] = pieces[-1].rstrip("\n") + "\n"
+        pieces.append("")
+    # Even pieces are prose, odd ones the inside of code blocks (kept as they are).
+    return FENCE.join(p if n % 2 else _neutral_prose(p) for n, p in enumerate(pieces))
+
+
 def cut(text: str, limit: int) -> str:
     """Shorten Markdown to ``limit`` characters, keeping whole lines where it can."""
     if len(text) <= limit:
@@ -54,7 +107,7 @@ def fit_content(text: str) -> str:
 def option_lines(mc: MultipleChoice, mark_correct: bool = False) -> str:
     lines = []
     for i, option in enumerate(mc.options):
-        text = discord.utils.escape_markdown(option)
+        text = bank_text(option, inline=True)
         if mark_correct and i == mc.correct:
             lines.append(f"✅ **{LETTERS[i]}.** **{text}**")
         else:
@@ -62,8 +115,15 @@ def option_lines(mc: MultipleChoice, mark_correct: bool = False) -> str:
     return "\n".join(lines)
 
 
+def choice_text(mc: MultipleChoice, choice: int) -> str:
+    """``**B.** the option``, as a member's pick is shown back to them."""
+    return f"**{LETTERS[choice]}.** {bank_text(mc.options[choice], inline=True)}"
+
+
 def question_meta(question: Question) -> str:
-    parts = [question.topic or "", question.difficulty.value.title() if question.difficulty else ""]
+    """Topic and difficulty, for a footer (where Discord shows Markdown as written)."""
+    topic = shorten(question.topic, 200) if question.topic else ""
+    parts = [topic, question.difficulty.value.title() if question.difficulty else ""]
     return " · ".join(p for p in parts if p)
 
 
@@ -90,7 +150,7 @@ def qotd_embed(view: PostView) -> discord.Embed:
         if view.revealed
         else f"Answer with the buttons below. The answer is revealed {ts(view.reveal_at, 'R')}."
     )
-    body = f"**{q.prompt}**\n\n{{options}}\n\n{closing}"
+    body = f"**{bank_text(q.prompt, inline=True)}**\n\n{{options}}\n\n{closing}"
     options = option_lines(view.mc, mark_correct=view.revealed)
     description = body.replace("{options}", cut(options, MAX_DESCRIPTION - len(body)))
     embed = discord.Embed(title=qotd_title(view.local_date), description=description, colour=COLOUR)
@@ -108,11 +168,12 @@ def answer_embeds(
     budget = MAX_MESSAGE_EMBEDS - len(title) - 60
     lead = cut(lead, min(1500, budget // 3))
     heading = "\n\n**Reference answer**\n"
-    alternatives = [a for a in question.alternatives if a.strip()]
+    alternatives = [bank_text(a) for a in question.alternatives if a.strip()]
+    reference = bank_text(question.answer)
     room = min(MAX_DESCRIPTION - len(lead) - len(heading), budget - len(lead) - len(heading))
     if alternatives:  # leave the alternative at least a third of what is left
-        room = min(room, max(len(question.answer), 0), room - min(len(alternatives[0]), room // 3))
-    answer = cut(question.answer, max(room, 100))
+        room = min(room, max(len(reference), 0), room - min(len(alternatives[0]), room // 3))
+    answer = cut(reference, max(room, 100))
     embeds = [discord.Embed(title=title, description=lead + heading + answer, colour=colour)]
     budget -= len(lead) + len(heading) + len(answer)
     alt_title = "Another way to see it"
@@ -132,8 +193,8 @@ def feedback_embeds(
     already: bool = False,
 ) -> list[discord.Embed]:
     right = choice == mc.correct
-    chosen = discord.utils.escape_markdown(shorten(mc.options[choice], 300))
-    correct = discord.utils.escape_markdown(shorten(mc.options[mc.correct], 300))
+    chosen = bank_text(shorten(mc.options[choice], 300), inline=True)
+    correct = bank_text(shorten(mc.options[mc.correct], 300), inline=True)
     lines = []
     if already:
         lines.append("You already answered this question; your first answer counts.")
@@ -162,9 +223,9 @@ def reveal_embeds(
 ) -> list[discord.Embed]:
     share = f"{round(100 * right / answered)}%" if answered else "-"
     first = f"<@{first_right}>" if first_right else "nobody yet"
-    correct = discord.utils.escape_markdown(mc.options[mc.correct])
     lead = (
-        f"**{question.prompt}**\n\nThe answer: **{LETTERS[mc.correct]}.** {correct}\n\n"
+        f"**{bank_text(question.prompt, inline=True)}**\n\n"
+        f"The answer: {choice_text(mc, mc.correct)}\n\n"
         f"{answered} answered · {share} right · first right answer: {first}"
     )
     return answer_embeds(question, title=f"Answer · {qotd_title(day)}", colour=RIGHT, lead=lead)
@@ -186,7 +247,7 @@ def quiz_question_embed(
     if group:
         how = "Everyone may answer once; faster right answers score more. " + how
     options = f"\n\n{option_lines(mc)}" if mc else ""
-    body = f"**{question.prompt}**{options}"
+    body = f"**{bank_text(question.prompt, inline=True)}**{options}"
     tail = f"\n\n{how} Time is up {ts(deadline, 'R')}."
     embed = discord.Embed(
         title=f"{'Group quiz' if group else 'Quiz'} · question {position + 1} of {total}",
@@ -201,9 +262,9 @@ def quiz_question_embed(
 
 def right_answer_text(question: Question, mc: MultipleChoice | None) -> str:
     if mc is not None:
-        return f"**{LETTERS[mc.correct]}.** {discord.utils.escape_markdown(mc.options[mc.correct])}"
+        return choice_text(mc, mc.correct)
     shown = question.aliases[0] if question.aliases else shorten(question.answer, 200)
-    return f"**{discord.utils.escape_markdown(shown)}**"
+    return f"**{bank_text(shown, inline=True)}**"
 
 
 def quiz_feedback_embeds(
@@ -253,7 +314,7 @@ def quiz_summary_embed(
     )
     budget = MAX_MESSAGE_EMBEDS - 200
     for question, answer in missed[:20]:
-        name = shorten(question.prompt, 250)
+        name = shorten(bank_text(question.prompt, inline=True), 250)
         value = cut(f"Answer: {answer}", 300)
         if len(name) + len(value) > budget:
             break
@@ -277,7 +338,8 @@ def group_result_embed(
     return discord.Embed(
         title="Time's up!",
         description=cut(
-            f"**{question.prompt}**\n\nThe answer: {right_answer_text(question, mc)}\n\n"
+            f"**{bank_text(question.prompt, inline=True)}**\n\n"
+            f"The answer: {right_answer_text(question, mc)}\n\n"
             f"Right: {who} · {len(answers)} answered",
             MAX_DESCRIPTION,
         ),

@@ -21,7 +21,7 @@ from bot.discord_glue.autocomplete import bank_choices, topic_choices
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error, send
 from bot.discord_glue.custom_ids import is_row_id
 from bot.discord_glue.render import (
-    LETTERS,
+    choice_text,
     group_result_embed,
     group_results_embed,
     quiz_feedback_embeds,
@@ -367,7 +367,7 @@ class Quiz(commands.Cog, name=COG_NAME):
             raise UserError("This button is out of date.")
         if not 0 <= choice < len(mc.options):
             raise UserError("This button is not valid.")
-        given = f"**{LETTERS[choice]}.** {discord.utils.escape_markdown(mc.options[choice])}"
+        given = choice_text(mc, choice)
         await self._answer(
             interaction, session, qq, question, mc, choice == mc.correct, given, choice=choice
         )

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.bank import LoadResult, load_library
 from bot.bank.loader import MAX_BANK_BYTES
 
@@ -87,7 +89,7 @@ def test_library_skips_broken_files_and_loads_the_rest(tmp_path: Path) -> None:
 
 def test_cli_exit_codes(tmp_path: Path) -> None:
     good = tmp_path / "good.md"
-    good.write_text("Q: Fine?\nA: Yes.\n", encoding="utf-8")
+    good.write_text("Q: Fine?\nA: Yes.\n\nQ: Wet?\nA: Water is.\n", encoding="utf-8")
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
 
@@ -100,7 +102,7 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
         )
 
     ok = run("check", str(good))
-    assert ok.returncode == 0 and "1 question(s)" in ok.stdout
+    assert ok.returncode == 0 and "2 question(s)" in ok.stdout
     mixed = run("check", str(bad), str(good))
     assert mixed.returncode == 1
     assert "invalid JSON" in mixed.stdout and "good.md: markdown" in mixed.stdout
@@ -108,3 +110,111 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert run("check").returncode == 2
     assert run("check", str(tmp_path / "missing.md")).returncode == 2
     assert run("frobnicate").returncode == 2
+
+
+def test_more_choices_than_discord_buttons_is_refused_at_load(load: Load) -> None:
+    many = ", ".join(f"c{n}" for n in range(26))
+    result = load(
+        "wide.yaml",
+        "questions:\n"
+        "  - prompt: Fine?\n    choices: [left, right]\n    correct: left\n"
+        f"  - prompt: Too wide?\n    choices: [{many}]\n    correct: c0\n"
+        f"  - prompt: Just fits?\n    choices: [{', '.join(f'c{n}' for n in range(25))}]\n"
+        "    correct: 3\n",
+    )
+    assert result.bank is not None
+    assert [q.prompt for q in result.bank.questions] == ["Fine?", "Just fits?"]
+    assert only_error(result) == (
+        f"{result.path}:5: question 'Too wide?' has 26 choices; a question can show at most 25 "
+        "(one button each on Discord)"
+    )
+
+
+def test_opentdb_question_with_too_many_answers_is_refused(load: Load) -> None:
+    wrong = ", ".join(f'"w{n}"' for n in range(25))
+    result = load(
+        "trivia.json",
+        '{"response_code": 0, "results": ['
+        '{"question": "Ok?", "correct_answer": "a", "incorrect_answers": ["b", "c"]},'
+        f'{{"question": "Wide?", "correct_answer": "a", "incorrect_answers": [{wrong}]}}]}}',
+    )
+    assert result.bank is not None and [q.prompt for q in result.bank.questions] == ["Ok?"]
+    assert "'Wide?' has 26 choices; a question can show at most 25" in only_error(result)
+
+
+def test_brackets_in_json_text_and_small_yaml_aliases_are_fine(load: Load) -> None:
+    brackets = "Lists " + "[" * 100 + "{" * 100 + " nest."
+    result = load(
+        "text.json",
+        '{"questions": [{"prompt": "Which brackets?", "answer": "' + brackets + '"},'
+        ' {"prompt": "Escaped \\"[[[[\\" quotes?", "answer": "yes"}]}',
+    )
+    assert result.errors == [] and result.bank is not None
+    assert [q.answer for q in result.bank.questions] == [brackets, "yes"]
+    aliased = load(
+        "aliased.yaml",
+        "common: &common {topic: Python, difficulty: easy}\n"
+        "questions:\n"
+        "  - {<<: *common, prompt: What is a list?, answer: A mutable sequence.}\n"
+        "  - {<<: *common, prompt: What is a tuple?, answer: An immutable sequence.}\n",
+    )
+    assert aliased.errors == [] and aliased.bank is not None
+    assert [q.topic for q in aliased.bank.questions] == ["Python", "Python"]
+
+
+def test_bank_check_refuses_a_bank_with_nothing_askable(tmp_path: Path) -> None:
+    lone = tmp_path / "lone.md"  # one open question: no wrong option to draw, nothing to type
+    lone.write_text("Q: Fine?\nA: Yes.\n", encoding="utf-8")
+    typed = tmp_path / "typed.yaml"  # a Red trivia list: one question, but its answer is typed
+    typed.write_text("What is the capital of France?:\n- Paris\n", encoding="utf-8")
+
+    def check(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "bank", "check", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    refused = check(lone)
+    assert refused.returncode == 1
+    assert refused.stdout.splitlines()[1:] == [
+        f"  error: {lone}: none of its 1 question(s) can be asked: a question needs its own "
+        "choices, accepted answers to type, or other answers in the bank to draw wrong options "
+        "from"
+    ]
+    assert check(typed).returncode == 0
+
+
+def test_dates_and_numbers_too_long_for_python_are_read_as_text(load: Load) -> None:
+    digits = "1" * 5000
+    for name, content in [
+        ("dates.yaml", "questions:\n  - {prompt: When?, answer: 2026-13-45}\n"),
+        ("long.yaml", f"questions:\n  - prompt: How many?\n    answer: {digits}\n"),
+        ("long.json", f'{{"questions": [{{"prompt": "How many?", "answer": {digits}}}]}}'),
+    ]:
+        result = load(name, content)
+        assert result.errors == [], name
+        assert result.bank is not None
+        assert result.bank.questions[0].answer in ("2026-13-45", digits), name
+
+
+def test_a_reader_mistake_is_contained_to_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(text: str, problems: object) -> object:
+        raise RuntimeError("a bug in the reader")
+
+    monkeypatch.setattr("bot.bank.loader.parse_markdown", broken)
+    (tmp_path / "good.yaml").write_text(
+        "questions:\n  - {prompt: Fine?, choices: [a, b], correct: a}\n", encoding="utf-8"
+    )
+    (tmp_path / "notes.md").write_text("Q: Fine?\nA: Yes.\n", encoding="utf-8")
+    banks, results = load_library([tmp_path])
+    assert list(banks) == ["good"]
+    (broken_result,) = [r for r in results if r.errors]
+    assert broken_result.errors == [
+        f"{tmp_path / 'notes.md'}: the bot could not read this file "
+        "(RuntimeError: a bug in the reader); it was skipped"
+    ]
+    assert "Traceback" in caplog.text  # the operator's log has the details

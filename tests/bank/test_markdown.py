@@ -148,3 +148,34 @@ def test_alternative_after_the_same_start_is_a_copy_not_an_alternative(load: Loa
     doc = "Q: Steps?\nA:\n- one\n- two\nA:\n- one\n- two\n- three\n"
     result = load("steps.md", doc)
     assert questions(result) == [("Steps?", "- one\n- two\n- three")]
+
+
+def test_unclosed_code_fence_does_not_swallow_later_questions(load: Load) -> None:
+    text = (
+        "Q: One?\nA: Look at this:\n```python\nx = 1\n\n"
+        "Q: Two?\nA: The second answer.\n\n"
+        "Q: Three?\nA: The third answer.\n"
+    )
+    result = load("fence.md", text)
+    assert questions(result) == [
+        ("One?", "Look at this:\n\n```python\nx = 1\n```"),
+        ("Two?", "The second answer."),
+        ("Three?", "The third answer."),
+    ]
+    assert result.warnings == [
+        f"{result.path}:3: a code block (```) opened here is never closed; "
+        "it was ended at the next blank line"
+    ]
+
+
+def test_unclosed_details_block_does_not_swallow_later_questions(load: Load) -> None:
+    text = "<details><summary>One?</summary>\nThe first answer.\n\nQ: Two?\nA: The second answer.\n"
+    result = load("details.md", text)
+    assert questions(result) == [
+        ("One?", "The first answer."),
+        ("Two?", "The second answer."),
+    ]
+    assert result.warnings == [
+        f"{result.path}:1: a <details> block opened here is never closed; it was ended at the next "
+        "blank line"
+    ]

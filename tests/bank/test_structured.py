@@ -241,3 +241,15 @@ def test_red_lists_cannot_carry_rejects_and_a_given_away_acronym_is_warned(load:
     ]
     other = load("chips.yaml", "Which is faster for matrix maths, a GPU or a CPU?:\n- GPU\n")
     assert other.errors == [] and other.warnings == []  # it does not ask what GPU stands for
+
+
+def test_a_topic_that_is_not_text_is_ignored_with_a_warning(load: Load) -> None:
+    result = load(
+        "topics.yaml",
+        "questions:\n"
+        "  - {prompt: One?, answer: First., topic: [a, b]}\n"
+        "  - {prompt: Two?, answer: Second., topic: Maths}\n",
+    )
+    assert result.errors == [] and result.bank is not None
+    assert [q.topic for q in result.bank.questions] == [None, "Maths"]
+    assert result.warnings == [f"{result.path}:2: question 1: 'topic' must be text; ignored"]

@@ -1,0 +1,146 @@
+"""What bank text may do in an embed: formatting kept, links, spoilers and layout neutralised."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.bank.choices import MultipleChoice
+from bot.bank.model import Question
+from bot.discord_glue.render import (
+    MAX_DESCRIPTION,
+    MAX_FIELD,
+    MAX_MESSAGE_EMBEDS,
+    PostView,
+    answer_embeds,
+    bank_text,
+    qotd_embed,
+    quiz_question_embed,
+    quiz_summary_embed,
+    reveal_embeds,
+)
+
+EVIL = "https://evil.example/steal"
+
+
+def test_kept_formatting_passes_unchanged() -> None:
+    answer = (
+        "**Bold**, *italic*, __underline__, ~~struck~~ and `inline code`:\n"
+        "- a list item\n1. a numbered one\n\n```python\nx = [1, 2]  # a comment\n```"
+    )
+    assert bank_text(answer) == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"read [the docs]({EVIL}) first", f"read the docs ({EVIL}) first"),
+        (f"[docs](<{EVIL}>)", f"docs ({EVIL})"),
+        (f'[docs]({EVIL} "a title")', f"docs ({EVIL})"),
+        (f"[[docs]]({EVIL})", f"[[docs]]\\({EVIL})"),  # not read as a link: still not one
+        ("||the answer|| is hidden", "\\|\\|the answer\\|\\| is hidden"),
+        ("# Heading\n## Two\n-# subtext", "\\# Heading\n\\## Two\n\\-# subtext"),
+        (">>> quotes the rest\n> a quote", "\\>>> quotes the rest\n\\> a quote"),
+        ("  # indented heading", "  \\# indented heading"),
+    ],
+)
+def test_links_spoilers_and_line_markup_are_neutralised(text: str, shown: str) -> None:
+    assert bank_text(text) == shown
+
+
+def test_code_keeps_what_it_contains() -> None:
+    code = f"`[x]({EVIL})` and `a || b`\n```\n# not a heading [x]({EVIL}) ||y||\n```"
+    assert bank_text(code) == code
+
+
+def test_a_code_block_left_open_is_closed_where_the_text_ends() -> None:
+    assert bank_text("Look:\n```python\nx = 1\n") == "Look:\n```python\nx = 1\n```"
+    assert bank_text("one ``` two ``` three ```") == "one ``` two ``` three ```\n```"
+
+
+def test_inline_text_shows_every_character_as_written() -> None:
+    shown = bank_text(f"Is **this** a ||spoiler|| or ```code``` or [link]({EVIL})?", inline=True)
+    assert shown == (
+        f"Is \\*\\*this\\*\\* a \\|\\|spoiler\\|\\| or \\`\\`\\`code\\`\\`\\` or link ({EVIL})?"
+    )
+    assert bank_text("two\nlines", inline=True) == "two lines"
+
+
+def test_hostile_text_is_read_in_linear_time() -> None:
+    started = time.perf_counter()
+    for hostile in ("[" * 50_000, "[a](" * 20_000, "](" * 50_000, "|" * 100_000, "`" * 99_999):
+        bank_text(hostile)
+        bank_text(hostile, inline=True)
+    assert time.perf_counter() - started < 5  # measured: about 0.1 s
+
+
+HOSTILE_PROMPT = f"Which [answer]({EVIL}) is right ||here||?```"
+HOSTILE_ANSWER = (
+    f"# Answer\n>>> everything below is quoted\nSee [this]({EVIL}).\n||spoiler\n```\nunclosed"
+)
+
+
+def hostile_question(**kw: object) -> Question:
+    values: dict[str, object] = {
+        "id": "q1",
+        "prompt": HOSTILE_PROMPT,
+        "answer": HOSTILE_ANSWER,
+        "source": "x.md:1",
+        "alternatives": (f"Or [that]({EVIL}) ```",),
+    }
+    values.update(kw)
+    return Question(**values)  # type: ignore[arg-type]
+
+
+def assert_neutral(text: str) -> None:
+    assert f"]({EVIL}" not in text  # no masked link
+    assert EVIL in text  # the address is visible
+    assert "||" not in text.replace("\\|\\|", "")  # no spoiler bar
+    assert text.count("```") % 2 == 0  # no code block left open
+    assert not any(line.startswith(("#", ">")) for line in text.splitlines())
+
+
+def test_every_embed_with_bank_text_is_neutralised() -> None:
+    q = hostile_question()
+    mc = MultipleChoice((f"[one]({EVIL})", "||two||", "```three", "# four"), 0)
+    at = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    post = qotd_embed(PostView(q, mc, date(2026, 12, 1), at, answered=0))
+    assert post.description is not None
+    assert_neutral(post.description)
+    assert "\\# four" in post.description
+    quiz = quiz_question_embed(q, mc, position=0, total=1, deadline=at, group=True)
+    assert quiz.description is not None
+    assert_neutral(quiz.description)
+    for embed in reveal_embeds(q, mc, date(2026, 12, 1), answered=1, right=1, first_right=None):
+        assert embed.description is not None
+        assert_neutral(embed.description)
+    summary = quiz_summary_embed(
+        right=0, total=1, points=0, seconds=3, missed=[(q, "the answer")], stopped=False
+    )
+    assert f"]({EVIL}" not in summary.fields[0].name  # type: ignore[operator]
+
+
+def test_escaping_keeps_embeds_within_discord_limits() -> None:
+    long_answer = ("||x|| [a](b) " * 2000)[:3990]
+    q = hostile_question(prompt="[a](b) ||x|| " * 80, answer=long_answer, alternatives=())
+    embeds = answer_embeds(q, title="t", colour=None, lead="lead")  # type: ignore[arg-type]
+    assert all(len(e.description or "") <= MAX_DESCRIPTION for e in embeds)
+    assert sum(len(e.description or "") + len(e.title or "") for e in embeds) <= 6000
+    summary = quiz_summary_embed(
+        right=0, total=1, points=0, seconds=3, missed=[(q, "x")], stopped=False
+    )
+    assert len(summary.fields[0].name or "") <= 256
+    assert len(summary.fields[0].value or "") <= MAX_FIELD
+    assert MAX_MESSAGE_EMBEDS == 6000
+
+
+def test_only_what_a_message_can_show_is_read() -> None:
+    huge = "||x|| " * 1_000_000
+    started = time.perf_counter()
+    shown = bank_text(huge)
+    assert len(shown) <= 2 * MAX_MESSAGE_EMBEDS and shown.startswith("\\|\\|x\\|\\| ")
+    embeds = answer_embeds(hostile_question(answer=huge), title="t", colour=None, lead="l")  # type: ignore[arg-type]
+    assert len(embeds[0].description or "") <= MAX_DESCRIPTION
+    assert time.perf_counter() - started < 1  # measured: a few milliseconds
