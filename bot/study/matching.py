@@ -72,6 +72,16 @@ FRAME = frozenset(
 )  # fmt: skip
 # Words that take an answer back or hedge it ("no wait", "not ReLU", "maybe").
 HEDGES = frozenset({"not", "no", "wait", "maybe", "perhaps", "either", "nor", "never", "isn"})
+# Words that make a clause beside the answer a remark about it ("..., like ChatGPT", "..., which
+# is used for ...") rather than a second answer ("Paris, London").
+REMARK = frozenset(
+    {
+        "like", "eg", "e", "g", "ie", "such", "which", "where", "used", "uses", "use", "for",
+        "are", "was", "in", "of", "on", "and", "the", "a", "an", "lol", "haha", "right", "vs",
+        "etc", "usually", "ones", "thing", "good", "question",
+    }
+)  # fmt: skip
+MAX_BARE_WORDS = 3  # a clause this short, with no remark word, reads as another answer
 _FORMS = {"net": "network", "nets": "network", "networks": "network"}
 _SUFFIXES = ("ing", "ed", "al", "s")
 
@@ -291,6 +301,18 @@ def _about_answer(ws: tuple[Word, ...], answers: Answers) -> bool:
     return not rest or any(stem(t) in named for t in rest)
 
 
+def _rival(ws: tuple[Word, ...], answers: Answers) -> bool:
+    """Whether a clause beside an accepted one is a second answer rather than a remark: a few
+    bare words, none of them framing, a remark or the question's own."""
+    if len(ws) > MAX_BARE_WORDS:
+        return False
+    allowed = FRAME | REMARK | answers.framing
+    framing = {stem(f) for f in answers.framing}  # "GANs" beside "generative adversarial ..."
+    return not any(
+        w.text in allowed or stem(w.text) in framing or any(c.isdigit() for c in w.text) for w in ws
+    )
+
+
 def _near(candidates: list[tuple[str, ...]], targets: Sequence[tuple[Word, ...]]) -> int | None:
     """An accepted answer the clause misses by one word of three or more (or a one-word answer
     by one more typo than forgiven)."""
@@ -337,6 +359,8 @@ def judge_with(guess: str, answers: Answers) -> Verdict:
     found = [k for k, _ in kinds]
     reference = answers.accepted[0][0]
     if "accepted" in found and not {"reject", "near", "hedge"} & set(found):
+        if any(k == "other" and _rival(ws, answers) for (k, _), ws in zip(kinds, parts)):
+            return WRONG  # "Paris, London, Berlin": a list of guesses scores nothing
         return Verdict(Kind.ACCEPTED)
     committed = [(k, n) for k, n in kinds if k in ("accepted", "reject", "near")]
     if len(committed) == 1 and "hedge" not in found:

@@ -90,8 +90,9 @@ def test_forms_of_a_word_are_the_word() -> None:
 
 
 def test_words_around_the_answer_that_add_no_second_answer() -> None:
+    adam_prompt = 'Which optimizer\'s name comes from "adaptive moment estimation"?'
     for guess in ("Adam optimizer", "the Adam optimiser", "Adam (adaptive moment estimation)"):
-        assert judge(guess, ADAM).accepted, guess
+        assert judge(guess, ADAM, prompt=adam_prompt).accepted, guess
     for guess in ("ReLU function", "ReLU activation", "I think it's ReLU", "**ReLU** 🔥"):
         assert judge(guess, RELU).accepted, guess
     for guess in (
@@ -105,6 +106,17 @@ def test_words_around_the_answer_that_add_no_second_answer() -> None:
         assert not judge(guess, RELU, RELU_REJECTS).accepted, guess
     assert not judge("Definitely not Adam", ADAM).accepted
     assert not judge("Adam or SGD", ADAM).accepted
+
+
+def test_a_list_of_guesses_scores_nothing() -> None:
+    paris = ("Paris",)
+    for guess in ("Paris, London, Berlin", "Rome, Paris", "Paris. Rome. Madrid.", "Rome (Paris)"):
+        assert not judge(guess, paris, prompt="What is the capital of France?").accepted, guess
+    assert not judge("ReLU, sigmoid, tanh", RELU).accepted
+    assert not judge("SGD, Adam", ADAM).accepted
+    # a remark beside the answer is not a second answer
+    for guess in ("Paris, of course", "Paris (the capital of France)", "Paris, on the Seine"):
+        assert judge(guess, paris, prompt="What is the capital of France?").accepted, guess
 
 
 def test_a_paragraph_is_judged_by_what_it_commits_to() -> None:
