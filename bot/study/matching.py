@@ -359,7 +359,9 @@ def judge_with(guess: str, answers: Answers) -> Verdict:
     found = [k for k, _ in kinds]
     reference = answers.accepted[0][0]
     if "accepted" in found and not {"reject", "near", "hedge"} & set(found):
-        if any(k == "other" and _rival(ws, answers) for (k, _), ws in zip(kinds, parts)):
+        if any(
+            k == "other" and _rival(ws, answers) for (k, _), ws in zip(kinds, parts, strict=True)
+        ):
             return WRONG  # "Paris, London, Berlin": a list of guesses scores nothing
         return Verdict(Kind.ACCEPTED)
     committed = [(k, n) for k, n in kinds if k in ("accepted", "reject", "near")]
