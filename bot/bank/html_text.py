@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 
 _LIST_ITEM = re.compile(r"^\s*(?:-|\d+\.) ")
+MAX_LIST_DEPTH = 6  # nested lists deeper than this are shown at this depth
 
 # Elements whose tags are dropped (their text is kept); anything else is not HTML and kept as text.
 _BLOCK = {
@@ -41,13 +42,27 @@ class _ToText(HTMLParser):
         self.images = 0
 
     def _newline(self, blank: bool = False) -> None:
-        text = "".join(self.parts).rstrip(" ")
-        if not text:
+        """End the line (``blank``: and leave an empty one), looking only at the output's end:
+        rebuilding the whole text for every tag took quadratic time."""
+        parts = self.parts
+        while parts and not parts[-1].strip(" "):
+            if "\n" in parts[-1] or not parts[-1]:
+                break
+            parts.pop()  # trailing spaces only
+        if parts:
+            parts[-1] = parts[-1].rstrip(" ")
+        if not parts or not any(parts):
             self.parts = []
             return
+        trailing = 0
+        for part in reversed(parts):
+            stripped = part.rstrip("\n")
+            trailing += len(part) - len(stripped)
+            if stripped or trailing >= 2:
+                break
         wanted = "\n\n" if blank else "\n"
-        trailing = len(text) - len(text.rstrip("\n"))
-        self.parts = [text + wanted[min(trailing, len(wanted)) :] if trailing < 2 else text]
+        if trailing < 2:
+            parts.append(wanted[min(trailing, len(wanted)) :])
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_CONTENT:
@@ -67,7 +82,7 @@ class _ToText(HTMLParser):
             self.lists.append([1] if tag == "ol" else [])
         elif tag == "li":
             self._newline()
-            indent = "  " * max(len(self.lists) - 1, 0)
+            indent = "  " * min(max(len(self.lists) - 1, 0), MAX_LIST_DEPTH)
             counter = self.lists[-1] if self.lists else []
             if counter:
                 self.parts.append(f"{indent}{counter[0]}. ")

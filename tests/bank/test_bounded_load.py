@@ -135,3 +135,15 @@ def test_hostile_structure_is_refused_with_one_error(name: str, tmp_path: Path) 
     assert "Traceback" not in done.stdout + done.stderr
     errors = [line for line in done.stdout.splitlines() if line.startswith("  error: ")]
     assert errors == [f"  error: {out['errors'][0]}"]
+
+
+def test_deeply_nested_html_in_an_anki_field_reads_in_bounded_time(tmp_path: Path) -> None:
+    """One 30 KB line of nested HTML lists took 27 s: the text was rebuilt for every tag."""
+    nested = "<ol>" * 3000 + "<li>x" * 3000
+    path = tmp_path / "deck.txt"
+    path.write_text(
+        f"#separator:tab\n#html:true\nWhat is 1+1?\t2\nNested?\t{nested}\n", encoding="utf-8"
+    )
+    out = _child("load_bank", path)
+    assert out["questions"] == ["What is 1+1?", "Nested?"]
+    assert isinstance(out["seconds"], float) and out["seconds"] < 2.0
