@@ -429,13 +429,16 @@ class Poster:
             return
         message = channel.get_partial_message(post.message_id)  # type: ignore[attr-defined]
         view = PostView(question, mc, day, _instant(post.reveal_at), len(answers), revealed=True)
-        await self.limiter.acquire()
-        try:
-            await message.edit(embed=qotd_embed(view), view=answer_view(post.id, mc, revealed=True))
-        except discord.NotFound:
-            log.info("qotd: post %s was deleted before its reveal", post.id)
-        except discord.Forbidden:
-            log.info("qotd: post %s cannot be closed: permission lost", post.id)
+        async with self._flush_lock:  # no count refresh of this post is in flight meanwhile
+            await self.limiter.acquire()
+            try:
+                await message.edit(
+                    embed=qotd_embed(view), view=answer_view(post.id, mc, revealed=True)
+                )
+            except discord.NotFound:
+                log.info("qotd: post %s was deleted before its reveal", post.id)
+            except discord.Forbidden:
+                log.info("qotd: post %s cannot be closed: permission lost", post.id)
         await self.limiter.acquire()
         try:
             await channel.send(
@@ -473,6 +476,8 @@ class Poster:
         post = await store.get_post(self.db, post_id)
         if post is None or post.state != "posted" or post.message_id is None:
             return
+        if _epoch(self.clock.now()) >= post.reveal_at:
+            return  # answers are closed: the reveal, not a count, is the post's last edit
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
         mc = self.banks.choices(post.bank, question, post.id) if question else None

@@ -355,3 +355,22 @@ async def test_setup_refuses_a_bank_with_nothing_to_ask(
     refused = await setup_qotd(harness, admin, bank="lonely")
     assert "The bank 'Lonely' has no question that can be asked with buttons" in refused.text()
     assert await store.guild_schedules(harness.db, harness.guild.id) == []
+
+
+async def test_a_count_refresh_never_undoes_a_reveal(
+    harness: BotHarness, admin: Member, emu: Emulator
+) -> None:
+    await setup_qotd(harness, admin, reveal_after=2)
+    await harness.tick(NINE)
+    (post,) = posts(harness)
+    await (await emu.click(post, post.custom_ids()[0], member=harness.member("alice"))).reply()
+    poster = harness.qotd.poster
+    assert poster.dirty  # a count to show
+    harness.clock.set(NINE + timedelta(hours=2))  # reveal time: the reveal may be under way
+    edits = len(post.history)
+    await poster.flush_counts()
+    assert len(post.history) == edits  # the count is not written over a (coming) reveal
+    await harness.tick()
+    assert all(b.get("disabled") for b in post.components[0]["components"])
+    await poster.flush_counts()
+    assert all(b.get("disabled") for b in post.components[0]["components"])
