@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 import discord
@@ -92,10 +93,19 @@ async def _main(settings: Settings, token: str) -> int:
 
 
 async def sync_only(settings: Settings, token: str) -> int:
-    """Log in over HTTP only, sync the slash commands, and stop."""
+    """Log in over HTTP only, sync the slash commands, and stop.
+
+    Syncing needs none of the bot's data, so it opens a scratch database of its own: it works
+    while the bot runs (which holds the real one) and never migrates the real one.
+    """
     point_discord_at(settings)
     banks = BankLibrary.load(settings.bank_folders())
-    async with await Database.open(settings.database_path) as db:
+    with tempfile.TemporaryDirectory(prefix="studybot-sync-") as scratch:
+        return await _sync(settings, token, banks, Path(scratch) / "sync.sqlite3")
+
+
+async def _sync(settings: Settings, token: str, banks: BankLibrary, scratch: Path) -> int:
+    async with await Database.open(scratch) as db:
         bot = StudyBot(Services(settings, db, banks, SystemClock()), sync_on_start=False)
         async with bot:
             await bot.login(token)

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from bot.db import Database
 from bot.discord_glue.permissions import required_permissions
 from emulator import Emulator
 from tests.e2e.processes import start, stop
@@ -107,6 +108,14 @@ async def test_forced_sync_and_only_the_guilds_intent(emu: Emulator, tmp_path: P
     code, _ = await run_bot(bot_env(emu, tmp_path), "sync")
     assert len(emu.command_syncs) == 2  # forced, even though nothing changed
     assert emu.gateway.identifies == 0  # sync uses HTTP only
+
+
+async def test_forced_sync_works_while_the_bot_runs(emu: Emulator, tmp_path: Path) -> None:
+    env = bot_env(emu, tmp_path)
+    async with await Database.open(Path(env["DATABASE_PATH"])):  # the running bot holds it
+        code, output = await run_bot(env, "sync")
+    assert code == 0 and "synced" in output, output
+    assert len(emu.command_syncs) == 1
 
 
 async def test_sigterm_during_a_burst_of_clicks(emu: Emulator, tmp_path: Path) -> None:
