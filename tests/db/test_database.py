@@ -137,3 +137,22 @@ async def test_a_database_in_memory_is_refused_with_a_reason() -> None:
 
     with pytest.raises(DatabaseError, match="must be a file"):
         await Database.open(":memory:")
+
+
+RUNNING_QUIZ_QUERIES = [
+    "SELECT channel_id FROM quiz_sessions WHERE guild_id = 1 AND user_id = 2 "
+    "AND mode = 'group' AND state = 'running'",
+    "UPDATE quiz_sessions SET state = 'stopped', ended_at = 0 WHERE id IN ("
+    "SELECT id FROM quiz_sessions WHERE guild_id = 1 AND user_id = 2 "
+    "AND mode = 'solo' AND state = 'running' ORDER BY id DESC LIMIT -1 OFFSET 2)",
+    "SELECT * FROM quiz_sessions WHERE state = 'running' ORDER BY id",
+    "SELECT s.* FROM quiz_sessions s WHERE s.state = 'running' AND s.mode = 'solo' ORDER BY s.id",
+]
+
+
+@pytest.mark.parametrize("sql", RUNNING_QUIZ_QUERIES)
+async def test_running_quizzes_are_found_through_an_index(db: Database, sql: str) -> None:
+    """The quizzes table keeps every quiz ever played: finding the running ones (on /quiz, at
+    start-up, in the idle sweep) must not read it all."""
+    plan = " / ".join(str(row[3]) for row in await db.fetchall(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "USING INDEX quiz_sessions_running" in plan, plan
