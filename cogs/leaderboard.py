@@ -21,6 +21,7 @@ from bot.db.answers import (
 )
 from bot.db.stats import (
     BoardTotal,
+    TopicScore,
     board_totals,
     missed_post_since,
     recent_answers,
@@ -28,7 +29,15 @@ from bot.db.stats import (
 )
 from bot.discord_glue.client import StudyBot, UserError, reply, with_cog
 from bot.discord_glue.members import MemberDirectory
-from bot.discord_glue.render import BOARD_LABELS, COLOUR, BoardLine, leaderboard_embed, name_of, ts
+from bot.discord_glue.render import (
+    BOARD_LABELS,
+    COLOUR,
+    BoardLine,
+    bank_text,
+    leaderboard_embed,
+    name_of,
+    ts,
+)
 from bot.study.periods import ALL_TIME
 from bot.study.streaks import shown
 
@@ -198,16 +207,22 @@ class Leaderboard(commands.Cog):
         if topics:
             ranked = sorted(topics, key=lambda t: (t.accuracy, t.answered))
             best, worst = ranked[-1], ranked[0]
-            lines = [f"Strongest: {best.topic} ({round(best.accuracy * 100)}% of {best.answered})"]
+            lines = [
+                f"Strongest: {_topic(best)} ({round(best.accuracy * 100)}% of {best.answered})"
+            ]
             if worst is not best:
                 lines.append(
-                    f"Weakest: {worst.topic} ({round(worst.accuracy * 100)}% of {worst.answered})"
+                    f"Weakest: {_topic(worst)} ({round(worst.accuracy * 100)}% of {worst.answered})"
                 )
             embed.add_field(name="Topics", value="\n".join(lines), inline=False)
         lines = []
         for answer in recent:
             question = self.bot.services.banks.find(answer.question_id)
-            prompt = shorten(question.prompt, 70) if question else "(a question no longer loaded)"
+            prompt = (
+                bank_text(shorten(question.prompt, 70), inline=True)
+                if question
+                else "(a question no longer loaded)"
+            )
             mark = "✅" if answer.correct else "❌"
             when = ts(datetime.fromtimestamp(answer.answered_at, UTC), "R")
             pending = "" if answer.counted else " · ⏳ on the boards at the reveal"
@@ -215,6 +230,10 @@ class Leaderboard(commands.Cog):
         if lines:
             embed.add_field(name="Last answers", value="\n".join(lines)[:1024], inline=False)
         await reply(interaction, embed=embed)
+
+
+def _topic(score: TopicScore) -> str:
+    return bank_text(shorten(score.topic, 100), inline=True)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -15,11 +15,13 @@ from tests.e2e.quizhelp import question_of
 from tests.e2e.test_qotd import NINE, posts, setup_qotd
 
 EVIL = "https://evil.example/steal"
+TOPIC = f"[Topic]({EVIL}) ||t|| " + "long " * 600  # 3,000 characters: more than a field holds
 
 HOSTILE_BANK = f"""\
 name: Hostile
 questions:
   - prompt: "Which [safe link]({EVIL}) is ||hidden||? ```"
+    topic: "{TOPIC}"
     choices:
       - "[Click me]({EVIL})"
       - "||spoiler||"
@@ -34,6 +36,7 @@ questions:
       ```
       the code block is never closed
   - prompt: "Second: [another]({EVIL}) ||question||?"
+    topic: "{TOPIC}"
     choices: ["[one]({EVIL})", "||two||"]
     correct: 1
     answer: "Also [here]({EVIL}) and ||there||. ```"
@@ -123,3 +126,7 @@ async def test_quiz_question_feedback_and_summary_arrive_neutralised(
     assert "Quiz finished · 0/2 right" in message.text()
     assert_message_neutral(message)
     assert any(EVIL in f["name"] for f in message.embeds[0]["fields"])
+
+    stats = await (await emu.slash("stats", member=alice)).reply()  # prompts and topics
+    assert "Last answers" in stats.text() and "Topics" in stats.text()
+    assert_message_neutral(stats)
