@@ -49,6 +49,25 @@ async def test_migration_004_moves_the_rotation_to_the_channel(tmp_path: Path) -
         assert [(r[0], r[1]) for r in delays] == [(1, None), (2, 120)]
 
 
+async def test_migration_004_keeps_the_open_post_of_a_date_so_it_is_revealed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    async with await Database.open(path, migrate_upto=3):
+        pass
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO posts (id, guild_id, channel_id, schedule_id, local_date, bank, "
+            "question_id, nonce, state, claimed_at, reveal_at) "
+            "VALUES (?, 1, 10, NULL, '2026-12-01', 'seed', ?, 'n', ?, 0, 0)",
+            [(1, "a", "revealed"), (2, "b", "posted")],
+        )
+    async with await Database.open(path) as db:
+        states = await db.fetchall("SELECT id, state FROM posts ORDER BY id")
+        assert [(r[0], r[1]) for r in states] == [(1, "failed"), (2, "posted")]
+        assert [p.id for p in await store.posts_to_reveal(db, 1)] == [2]
+
+
 async def test_migration_004_keeps_questions_of_removed_schedules(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     async with await Database.open(path, migrate_upto=3):

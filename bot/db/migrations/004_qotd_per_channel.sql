@@ -29,9 +29,18 @@ WHERE p.schedule_id IS NULL AND p.state IN ('posted', 'revealed')
 DROP TABLE schedule_used;
 
 -- One post per channel and local date, whichever schedule made it. A second post of a date made
--- before this version is kept (members' answers to it stay) but marked 'failed'.
+-- before this version is kept (members' answers to it stay) but marked 'failed'. The one that
+-- stays is the open one if there is one (so that it is still revealed), else the first.
 UPDATE posts SET state = 'failed'
-WHERE id NOT IN (SELECT min(id) FROM posts GROUP BY channel_id, local_date);
+WHERE id NOT IN (
+    SELECT id FROM (
+        SELECT id, row_number() OVER (
+            PARTITION BY channel_id, local_date
+            ORDER BY state = 'posted' DESC, state = 'revealed' DESC, id
+        ) AS n
+        FROM posts
+    ) WHERE n = 1
+);
 CREATE UNIQUE INDEX posts_one_per_channel_date ON posts (channel_id, local_date)
     WHERE state <> 'failed';
 
