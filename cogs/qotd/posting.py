@@ -263,9 +263,15 @@ class Poster:
                     roles=[discord.Object(role_id)] if role_id else False,
                 ),
             )
-            await store.confirm_post(self.db, post.id, message.id, None, _epoch(self.clock.now()))
-            if schedule is not None and schedule.thread:
-                await self._open_thread(post, message, question, schedule)
+            try:  # the message is out: from here on a failure must not undo the claim
+                await store.confirm_post(
+                    self.db, post.id, message.id, None, _epoch(self.clock.now())
+                )
+                if schedule is not None and schedule.thread:
+                    await self._open_thread(post, message, question, schedule)
+            except Exception:
+                # the claim stays; resolve_unconfirmed finds the message and confirms it
+                log.exception("qotd: post %s was sent but could not be recorded", post.id)
         except PostingError as exc:
             await store.release_claim(self.db, post.id)
             if schedule is not None:

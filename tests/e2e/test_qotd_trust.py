@@ -374,3 +374,28 @@ async def test_a_count_refresh_never_undoes_a_reveal(
     assert all(b.get("disabled") for b in post.components[0]["components"])
     await poster.flush_counts()
     assert all(b.get("disabled") for b in post.components[0]["components"])
+
+
+async def test_a_post_sent_but_not_recorded_keeps_its_claim_and_is_confirmed_later(
+    harness: BotHarness, admin: Member, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await setup_qotd(harness, admin)
+    real_confirm = store.confirm_post
+    failures = []
+
+    async def confirm_fails_once(*args: object, **kwargs: object) -> None:
+        if not failures:
+            failures.append(args)
+            raise OSError("disk I/O error")  # e.g. the disk is full just then
+        await real_confirm(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "confirm_post", confirm_fails_once)
+    await harness.tick(NINE)
+    (message,) = posts(harness)
+    assert failures
+    claimed = await store.channel_post_on(harness.db, harness.channel.id, "2026-12-01")
+    assert claimed is not None and claimed.state == "claimed"  # not released: it was sent
+    await harness.tick(NINE + timedelta(minutes=1))  # the next tick finds it in the channel
+    assert posts(harness) == [message]
+    confirmed = await store.channel_post_on(harness.db, harness.channel.id, "2026-12-01")
+    assert confirmed is not None and confirmed.message_id == message.id
