@@ -34,7 +34,7 @@ async def _burst(path: Path, max_batch: int) -> tuple[float, int]:
             claim = Claim(schedule.id, 1, 100 + n, "2026-11-30", "seed", f"q{n}", f"n{n}", 1, 0, 0)
             post = await claim_post(db, claim, now=0)
             assert post is not None
-            await confirm_post(db, post.id, 1000 + n, None, 0)
+            await confirm_post(db, post.id, 1000 + n, 0)
             posts.append(post)
         clicks = [
             NewAnswer(

@@ -38,7 +38,6 @@ class Schedule:
     thread: bool
     paused: bool
     next_due: int
-    cycle: int
     error: str | None
     notice: str | None
 
@@ -75,7 +74,6 @@ def _schedule(row: sqlite3.Row) -> Schedule:
         thread=bool(row["thread"]),
         paused=bool(row["paused"]),
         next_due=row["next_due"],
-        cycle=row["cycle"],
         error=row["error"],
         notice=row["notice"],
     )
@@ -266,8 +264,8 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
             ).fetchall()
         )
         conn.execute(
-            "UPDATE schedules SET next_due = max(next_due, ?), cycle = ? WHERE id = ?",
-            (claim.next_due, claim.cycle, claim.schedule_id),
+            "UPDATE schedules SET next_due = max(next_due, ?) WHERE id = ?",
+            (claim.next_due, claim.schedule_id),
         )
         if not rows:
             return None
@@ -280,13 +278,12 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
     return await db.write(tx)
 
 
-async def confirm_post(
-    db: Database, post_id: int, message_id: int, thread_id: int | None, now: int
-) -> None:
+async def confirm_post(db: Database, post_id: int, message_id: int, now: int) -> None:
+    """The claimed post was sent as ``message_id`` (its thread, if any, is set after)."""
     await db.execute(
-        "UPDATE posts SET state = 'posted', message_id = ?, thread_id = ?, posted_at = ? "
+        "UPDATE posts SET state = 'posted', message_id = ?, posted_at = ? "
         "WHERE id = ? AND state = 'claimed'",
-        (message_id, thread_id, now, post_id),
+        (message_id, now, post_id),
     )
 
 
@@ -333,13 +330,6 @@ async def mark_revealed(db: Database, post_id: int) -> bool:
 
 async def get_post(db: Database, post_id: int) -> Post | None:
     row = await db.fetchone("SELECT * FROM posts WHERE id = ?", (post_id,))
-    return _post(row) if row else None
-
-
-async def post_on(db: Database, schedule_id: int, local_date: str) -> Post | None:
-    row = await db.fetchone(
-        "SELECT * FROM posts WHERE schedule_id = ? AND local_date = ?", (schedule_id, local_date)
-    )
     return _post(row) if row else None
 
 

@@ -34,14 +34,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
 
-_ARTICLES = re.compile(r"^(?:the|a|an)\s+")
 _NON_WORD = re.compile(r"[^\w\s]|_")
-
-
-def normalise(text: str) -> str:
-    text = _strip_accents(text).casefold()
-    text = " ".join(_NON_WORD.sub(" ", text).split())
-    return _ARTICLES.sub("", text)
 
 
 def _strip_accents(text: str) -> str:

@@ -264,9 +264,7 @@ class Poster:
                 ),
             )
             try:  # the message is out: from here on a failure must not undo the claim
-                await store.confirm_post(
-                    self.db, post.id, message.id, None, _epoch(self.clock.now())
-                )
+                await store.confirm_post(self.db, post.id, message.id, _epoch(self.clock.now()))
                 if schedule is not None and schedule.thread:
                     await self._open_thread(post, message, question, schedule)
             except Exception:
@@ -359,7 +357,7 @@ class Poster:
         )
         found = await self._find_sent(post)
         if found is not None:
-            await store.confirm_post(self.db, post.id, found, None, _epoch(now))
+            await store.confirm_post(self.db, post.id, found, _epoch(now))
             log.info("qotd: post %s was sent before a restart; confirmed", post.id)
         elif now - _instant(post.claimed_at) > CATCH_UP_GRACE:
             await store.release_claim(self.db, post.id)

@@ -36,7 +36,7 @@ async def make_post(
         now=0,
     )
     assert post is not None
-    await confirm_post(db, post.id, message_id=post.id * 1000, thread_id=None, now=0)
+    await confirm_post(db, post.id, message_id=post.id * 1000, now=0)
     return post
 
 

@@ -18,7 +18,7 @@ async def test_open_answers_show_only_to_their_member_until_the_reveal(
     await setup_qotd(harness, admin, reveal_after=2)
     await harness.tick(NINE)
     (post,) = posts(harness)
-    db_post = await store.post_on(harness.db, 1, "2026-12-01")
+    db_post = await store.channel_post_on(harness.db, harness.channel.id, "2026-12-01")
     assert db_post is not None
     question = harness.banks.banks[db_post.bank].get(db_post.question_id)
     mc = harness.banks.choices(db_post.bank, question, db_post.id)  # type: ignore[arg-type]

@@ -101,7 +101,7 @@ async def test_post_answer_reveal(harness: BotHarness, admin: Member, emu: Emula
     assert "**A.**" in embed["description"] and "**D.**" in embed["description"]
     assert [b["label"] for b in post.components[0]["components"]] == ["A", "B", "C", "D"]
 
-    db_post = await store.post_on(harness.db, 1, "2026-12-01")
+    db_post = await store.channel_post_on(harness.db, harness.channel.id, "2026-12-01")
     assert db_post is not None and db_post.message_id == post.id
     mc = harness.banks.choices(
         db_post.bank, harness.banks.banks[db_post.bank].get(db_post.question_id), db_post.id
@@ -257,7 +257,7 @@ async def test_crash_after_send_before_confirm_finds_the_message(
     await harness.restart()
     await harness.tick(NINE + timedelta(minutes=1))
     assert len(posts(harness)) == 1
-    confirmed = await store.post_on(harness.db, 1, "2026-12-01")
+    confirmed = await store.channel_post_on(harness.db, harness.channel.id, "2026-12-01")
     assert confirmed is not None and confirmed.message_id == message.id
 
 

@@ -85,7 +85,7 @@ async def test_a_post_sent_before_a_restart_is_found_behind_many_newer_messages(
     await harness.restart()
     await harness.tick(NINE + timedelta(minutes=10))
     assert posts(harness) == [message]
-    confirmed = await store.post_on(harness.db, 1, "2026-12-01")
+    confirmed = await store.channel_post_on(harness.db, harness.channel.id, "2026-12-01")
     assert confirmed is not None and confirmed.message_id == message.id
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.study.matching import Kind, judge, matches, normalise
+from bot.study.matching import Kind, judge, matches
 
 SHAKESPEARE = ("William Shakespeare", "Shakespeare")
 
@@ -39,7 +39,6 @@ def test_accents_articles_numbers_and_short_answers() -> None:
     assert matches("GPU", ("gpu",))
     assert not matches("CPU", ("GPU",))  # no typo tolerance on 3 letters
     assert not matches("paris london", ("Paris",))
-    assert normalise("  The  Café!  ") == "cafe"
 
 
 # --- word by word (issue 15) ------------------------------------------------------------------
