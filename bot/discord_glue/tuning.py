@@ -2,7 +2,7 @@
 
 One replaces discord.py's sweep of its rate-limit buckets, one wraps the gateway's read of each
 event, one reads discord.py's global rate-limit state. They rely on a few private names of
-discord.py (pinned in requirements.lock); ``tests/test_tuning.py`` checks that those still exist,
+discord.py (pinned in requirements.lock); ``tests/discord_glue/test_tuning.py`` checks that those still exist,
 so an upgrade that renames them fails the tests instead of silently undoing an adjustment.
 """
 
@@ -40,7 +40,7 @@ def throttle_bucket_sweep(
     of five minutes of posting (three objects each) made every full garbage collection longer.
     A channel's limit resets within seconds, so a bucket unused for a minute holds nothing.
     """
-    buckets = http._buckets  # checked by tests/test_tuning.py
+    buckets = http._buckets  # checked by tests/discord_glue/test_tuning.py
     last = -math.inf
 
     def idle(bucket: discord.http.Ratelimit) -> bool:
