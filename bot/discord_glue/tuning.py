@@ -2,8 +2,9 @@
 
 One replaces discord.py's sweep of its rate-limit buckets, one wraps the gateway's read of each
 event, one reads discord.py's global rate-limit state. They rely on a few private names of
-discord.py (pinned in requirements.lock); ``tests/discord_glue/test_tuning.py`` checks that those still exist,
-so an upgrade that renames them fails the tests instead of silently undoing an adjustment.
+discord.py (pinned in requirements.lock); ``tests/discord_glue/test_tuning.py`` checks that those
+still exist, so an upgrade that renames them fails the tests instead of silently undoing an
+adjustment.
 """
 
 from __future__ import annotations
