@@ -159,7 +159,8 @@ def _bank_check(paths: list[Path], as_json: bool) -> int:
             count = len(r.bank.questions) if r.bank else 0
             name = f" {r.bank.name!r}" if r.bank else ""
             kind = f"{r.format} ({FORMAT_NAMES[r.format]})" if r.format else "unreadable"
-            print(f"{r.path}: {kind}{name}, {count} question(s)")
+            shape = f"; {r.shape}" if r.shape else ""
+            print(f"{r.path}: {kind}{name}, {count} question(s){shape}")
             for w in r.warnings:
                 print(f"  warning: {w}")
             for e in r.errors:

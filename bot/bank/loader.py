@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.bank.anki import is_anki, read_anki
+from bot.bank.anki import is_anki, is_tab_separated, read_anki
 from bot.bank.build import Problems, RawQuestion, build_questions
 from bot.bank.csvbank import has_header_row, read_csv
 from bot.bank.markdown import parse_markdown
@@ -57,6 +57,7 @@ class LoadResult:
     path: str
     format: str | None = None
     bank: Bank | None = None
+    shape: str | None = None  # Markdown: the question pattern found ("level-3 headings")
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -64,6 +65,7 @@ class LoadResult:
         return {
             "path": self.path,
             "format": self.format,
+            "shape": self.shape,
             "name": self.bank.name if self.bank else None,
             "questions": len(self.bank.questions) if self.bank else 0,
             "warnings": self.warnings,
@@ -104,6 +106,12 @@ def _parse_data(text: str, suffix: str, problems: Problems) -> object:
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         problems.error(mark.line + 1 if mark else None, f"invalid YAML: {problem}")
         return None
+
+
+def _is_opentriviaqa(text: str) -> bool:
+    lines = text.split("\n", 400)[:400]
+    questions = sum(line.startswith("#Q ") for line in lines)
+    return questions >= 2 and sum(line.startswith("^ ") for line in lines) >= questions // 2
 
 
 def load_bank(path: Path) -> LoadResult:
@@ -161,12 +169,24 @@ def _load_bank(path: Path) -> LoadResult:
     elif suffix in ANKI_SUFFIXES or (suffix == ".txt" and is_anki(text)):
         result.format = "anki"
         name, raws = read_anki(text, suffix in ANKI_SUFFIXES, problems)
+    elif suffix == ".txt" and _is_opentriviaqa(text):
+        problems.error(
+            None,
+            "this is an OpenTriviaQA file ('#Q' question, '^' answer and lettered option lines), "
+            "a format the bot does not read; convert it to this bot's YAML (see docs/banks.md)",
+        )
+        return result
+    elif suffix == ".txt" and is_tab_separated(text):
+        result.format = "anki"
+        # Anki's older format has no headers; a line starting with "#" is a comment
+        comments = "\n".join("" if line.startswith("#") else line for line in text.split("\n"))
+        name, raws = read_anki(comments, True, problems)
     elif suffix == ".txt" and is_plaintext(text):
         result.format = "plaintext"
         raws = read_plaintext(text, problems)
     elif suffix in MARKDOWN_SUFFIXES:
         result.format = "markdown"
-        name, raws = parse_markdown(text, problems)
+        name, raws, result.shape = parse_markdown(text, problems)
     else:
         data = _parse_data(text, suffix, problems)
         if data is None:
