@@ -193,6 +193,8 @@ def _bank_quiz(path: Path, seed: int, as_json: bool) -> int:
             level = f" [{q.difficulty}]" if q.difficulty else ""
             topic = f" ({q.topic})" if q.topic else ""
             print(f"{n}.{level}{topic} {q.prompt}")
+            for line in q.body.split("\n") if q.body else ():
+                print(f"   {line}")
             if mc is None:
                 print(f"   {maker.why_not(q)}")
             else:

@@ -13,6 +13,7 @@ body. Lettered options or a task list with an answer key become choices.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +26,8 @@ from bot.bank.html_text import html_to_text
 from bot.bank.model import Difficulty, parse_difficulty
 from bot.bank.text import content_key, plain
 
-_MD = MarkdownIt("commonmark").enable("table")
+# Only the blocks are used (inline text is read from the source), so inline parsing is off.
+_MD = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 # No pattern below has two unbounded quantifiers that can match the same text next to each other.
 _Q_MARK = re.compile(
@@ -38,6 +40,7 @@ _A_MARK = re.compile(
     re.IGNORECASE,
 )
 _KEY = re.compile(r"[A-Z](?:\s?[,&]?\s?[A-Z]){0,7}|[a-z]|\d{1,2}")
+_KEY_LEAD = re.compile(r"([A-Za-z]|\d{1,2})[.):]\s")
 _BOLD_START = re.compile(r"^(\*\*|__)(?P<text>.+?)\1(?P<rest>.*)$")
 _NUM_MARKER = re.compile(r"^(\*\*|__)\d{1,3}\)")
 _LABEL = re.compile(
@@ -59,6 +62,9 @@ _SUMMARY = re.compile(r"<summary[^<>]*>", re.IGNORECASE)
 _SUMMARY_END = re.compile(r"</summary>", re.IGNORECASE)
 _DETAILS_END = re.compile(r"</details>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,500})?/?>")
+_LONE_TAG = re.compile(
+    r"^\s{0,40}</?(?:p|br|div|hr|span|details|center|summary)\s?/?>\s{0,40}$", re.I
+)
 _CODE_SPAN = re.compile(r"(`+)[^`]{0,2000}?\1")
 _SHORTCODE = re.compile(r":[a-z0-9_+\-]{1,40}:")
 _COUNT_SUFFIX = re.compile(r"\s?\(\d{1,5}\)$")
@@ -137,6 +143,8 @@ def _span(tree: _Tree) -> tuple[int, int]:
 def _html_segment(text: str) -> str:
     if not _TAG.search(text) and "&" not in text:
         return text
+    if _LONE_TAG.match(text):
+        return ""
     lead = text[: len(text) - len(text.lstrip())]
     tail = text[len(text.rstrip()) :]
     converted, _ = html_to_text(text)
@@ -165,7 +173,8 @@ def _is_nav(line: str) -> bool:
 
 def clean_text(text: str) -> str:
     """A prompt or heading as plain text: HTML, citations and markup removed."""
-    text = _CITATION.sub("", text)
+    if "[[" in text:
+        text = _CITATION.sub("", text)
     text = _inline_html(text)
     return plain(text.replace("\n", " "))
 
@@ -214,6 +223,17 @@ def _topic_name(text: str) -> str:
     return _COUNT_SUFFIX.sub("", text.strip()).rstrip(":").strip()
 
 
+_ANSWER_HEADING = re.compile(
+    r"^(?:(?:short|long|full|detailed|the|model|sample|example) )?"
+    r"(?:answer|solution|explanation)s?$"
+)
+_NOT_TOPICS = {"table of contents", "contents", "toc", "index", "questions", "answers"}
+
+
+def _is_answer_heading(text: str) -> bool:
+    return bool(_ANSWER_HEADING.match(content_key(text)))
+
+
 def _summary_is_answer(summary: str) -> bool:
     key = content_key(summary)
     return key in _ANSWER_SUMMARIES or key.startswith(("answer", "solution", "show answer"))
@@ -246,6 +266,9 @@ class _Reader:
         tokens = self._parse()
         self.root = _tree(tokens)
         self.work = list(self.lines)
+        self.closer_lines = [
+            n for n, line in enumerate(self.lines) if "</" in line and _DETAILS_END.search(line)
+        ]
 
     def _front_matter(self) -> None:
         if self.lines and self.lines[0].strip() == "---":
@@ -288,6 +311,11 @@ class _Reader:
                 return tokens
         return _MD.parse("\n".join(self.lines))
 
+    def _has_closer(self, start: int, end: int) -> bool:
+        """Whether lines ``start..end`` hold a ``</details>``."""
+        at = bisect.bisect_left(self.closer_lines, start)
+        return at < len(self.closer_lines) and self.closer_lines[at] < end
+
     def src(self, start: int, end: int, indent: int) -> list[tuple[int, str]]:
         out = []
         for n in range(start, min(end, len(self.work))):
@@ -301,9 +329,7 @@ class _Reader:
     ) -> list[Node]:
         out: list[Node] = []
         closers = [
-            n
-            for n, t in enumerate(trees)
-            if t.tok is not None and _DETAILS_END.search("\n".join(self.lines[slice(*_span(t))]))
+            n for n, t in enumerate(trees) if t.tok is not None and self._has_closer(*_span(t))
         ]
         last_closer = closers[-1] if closers else -1
         i = 0
@@ -469,9 +495,13 @@ def _choose_shape(nodes: list[Node], list_items: int, title_line: int | None) ->
     for n, node in enumerate(nodes):
         nxt = nodes[n + 1] if n + 1 < len(nodes) else None
         if node.kind == "heading":
-            if node.line == title_line or _heading_difficulty(node.text):
+            if (
+                node.line == title_line
+                or _heading_difficulty(node.text)
+                or _is_answer_heading(node.text)
+            ):
                 continue
-            if nxt is None or nxt.kind == "heading":
+            if nxt is None or (nxt.kind == "heading" and not _is_answer_heading(nxt.text)):
                 continue
             key = ("heading", node.level)
             counts[key] = counts.get(key, 0) + 1
@@ -511,8 +541,9 @@ def _choose_shape(nodes: list[Node], list_items: int, title_line: int | None) ->
     return shape
 
 
-def _details_summary(node: Node) -> tuple[str, list[tuple[int, str]]] | None:
-    """The summary of a <details> node and its body lines, or None without a summary."""
+def _details_summary(node: Node) -> tuple[str, list[tuple[int, str]], int] | None:
+    """The summary of a <details> node, its body lines and the summary's line (None without a
+    summary)."""
     text = "\n".join(t for _, t in node.lines)
     opening = _SUMMARY.search(text)
     closing = _SUMMARY_END.search(text, opening.end()) if opening else None
@@ -525,11 +556,9 @@ def _details_summary(node: Node) -> tuple[str, list[tuple[int, str]]] | None:
     first_line = node.line + text.count("\n", 0, body_start)
     body = text[body_start:body_end].split("\n")
     lines = [(first_line + k, line) for k, line in enumerate(body)]
-    lines = [(n, t) for n, t in lines]
     if lines and not lines[0][1].strip():
         lines = lines[1:]
-    # a leading <br> or <p> after </summary> is no content
-    return summary, _dedent(lines)
+    return summary, _dedent(lines), node.line + text.count("\n", 0, opening.start())
 
 
 # questions -----------------------------------------------------------------------------------
@@ -575,13 +604,14 @@ def clean_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             out.append((n, line))
             continue
         stripped = line.strip()
-        if _is_nav(stripped):
+        if "](#" in stripped and _is_nav(stripped):
             continue
-        if _HEADING_LINE.match(stripped):
+        if stripped[:1] == "#" and _HEADING_LINE.match(stripped):
             text = clean_text(stripped.lstrip("#").strip().rstrip("#").strip())
             out.append((n, f"**{text}**" if text else ""))
             continue
-        line = _CITATION.sub("", line)
+        if "[[" in line:
+            line = _CITATION.sub("", line)
         if "<" in line or "&" in line:
             converted = _inline_html(line)
             if not converted.strip():
@@ -641,11 +671,15 @@ def _key(lines: list[tuple[int, str]]) -> tuple[int, list[int]] | None:
         if not m:
             continue
         rest = m.group("text").strip().strip("*_ .").strip()
-        if _KEY.fullmatch(rest):
-            if rest.isdigit():
-                return n, [int(rest) - 1]
-            letters = [c for c in rest if c.isalpha()]
-            return n, [ord(c.upper()) - ord("A") for c in letters]
+        if not _KEY.fullmatch(rest):
+            lead = _KEY_LEAD.match(rest)
+            if lead is None:
+                continue
+            rest = lead.group(1)
+        if rest.isdigit():
+            return n, [int(rest) - 1]
+        letters = [c for c in rest if c.isalpha()]
+        return n, [ord(c.upper()) - ord("A") for c in letters]
     return None
 
 
@@ -696,7 +730,7 @@ def _finish(q: _Open, problems: Problems) -> RawQuestion | None:
             raw.answers.append(units)
     if raw.choices is None and raw.answers:
         text = render_units([u for units in raw.answers for u in units])
-        if content_key(text) in _PLACEHOLDERS:
+        if len(text) < 40 and content_key(text) in _PLACEHOLDERS:
             problems.warn(
                 q.line, f"skipped question {q.prompt[:50]!r}: its answer is a placeholder"
             )
@@ -728,7 +762,10 @@ class _Builder:
         while self.sections and self.sections[-1].level >= level:
             self.sections.pop()
         difficulty = _heading_difficulty(text)
-        topic = None if difficulty or not is_topic else (_topic_name(text) or None)
+        name = _topic_name(text)
+        if content_key(name) in _NOT_TOPICS:
+            name = ""
+        topic = None if difficulty or not is_topic else (name or None)
         self.sections.append(_Section(level, topic, difficulty))
 
     def close(self) -> None:
@@ -751,11 +788,26 @@ class _Builder:
         return self.current
 
     # nodes -----------------------------------------------------------------------------------
-    def heading(self, node: Node) -> None:
+    def _stray_heading_question(self, node: Node, nxt: Node | None) -> bool:
+        """A heading asking a question (``### 3. What is X?``) with its answer under it, in a
+        document whose questions have another shape."""
+        text = clean_text(node.text)
+        if not (text.endswith("?") or _NUMBERED.match(text)) or _heading_difficulty(text):
+            return False
+        if nxt is None or nxt.kind not in ("para", "block"):
+            return False
+        first = nxt.lines[0][1].strip() if nxt.kind == "para" and nxt.lines else ""
+        bold_shape = self.shape is not None and self.shape.kind == "bold"
+        return not _Q_MARK.match(first) and not (bold_shape and _bold_line(first))
+
+    def heading(self, node: Node, nxt: Node | None = None) -> None:
         shape = self.shape
         text = node.text.strip()
         cleaned = clean_text(text)
         cur = self.current
+        if cur is not None and _is_answer_heading(text) and not node.item:
+            cur.add([(node.line, f"**{cleaned}**")])
+            return
         if shape is not None and shape.kind == "list" and node.item:
             self.open(text, node.line, node.level)
             return
@@ -779,8 +831,13 @@ class _Builder:
             else:
                 self.push_section(node.level, text, is_topic=node.level < shape.level)
             return
-        if cur is not None and node.in_item:
+        if cur is not None and (
+            node.in_item or (cur.heading_level is not None and node.level > cur.heading_level)
+        ):
             cur.add([(node.line, f"**{cleaned}**")])
+            return
+        if not node.in_item and self._stray_heading_question(node, nxt):
+            self.open(text, node.line, node.level)
             return
         self.close()
         if node.level == 1 and self.title is None:
@@ -874,7 +931,7 @@ class _Builder:
         if found is None:
             self.problems.warn(node.line, "skipped a <details> block without a <summary>")
             return
-        summary, body = found
+        summary, body, summary_line = found
         if _summary_is_answer(clean_text(summary)):
             if self.current is not None:
                 self.current.continues = False
@@ -888,7 +945,7 @@ class _Builder:
             shape is not None and shape.kind == "details"
         )
         if question_like:
-            self.open(summary, node.line)
+            self.open(summary, summary_line)
             assert self.current is not None
             self.current.variants.append(list(body))
             self.close()
@@ -936,7 +993,7 @@ def parse_markdown(
     for n, node in enumerate(flat):
         nxt = flat[n + 1] if n + 1 < len(flat) else None
         if node.kind == "heading":
-            builder.heading(node)
+            builder.heading(node, nxt)
         elif node.kind == "para":
             builder.para(node, nxt)
         elif node.kind == "details":
