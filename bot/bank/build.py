@@ -44,6 +44,7 @@ class RawQuestion:
     prompt: str
     line: int
     body: str = ""  # Markdown shown under the prompt: code, images, statements
+    verbatim: bool = False  # the prompt is plain text, not Markdown (its ``__`` are blanks)
     answers: list[list[Unit]] = field(default_factory=list)
     topic: str | None = None
     difficulty: Difficulty | None = None
@@ -127,7 +128,11 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
     groups: dict[str, list[RawQuestion]] = {}
     bodies: dict[str, set[str]] = {}
     for raw in raws:
-        prompt = plain(strip_question_label(plain(raw.prompt)))
+        prompt = (
+            " ".join(raw.prompt.split())
+            if raw.verbatim
+            else plain(strip_question_label(plain(raw.prompt)))
+        )
         key = prompt_key(prompt)
         if not key:
             problems.warn(raw.line, "skipped a question with an empty prompt")

@@ -15,6 +15,7 @@ from bot.bank.build import Problems, RawQuestion, build_questions
 from bot.bank.csvbank import has_header_row, read_csv
 from bot.bank.markdown import parse_markdown
 from bot.bank.model import Bank
+from bot.bank.opentriviaqa import is_opentriviaqa, read_jsonl, read_opentriviaqa
 from bot.bank.plaintext import is_plaintext, read_plaintext
 from bot.bank.structured import (
     ShapeError,
@@ -37,7 +38,15 @@ YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
 CSV_SUFFIXES = (".csv",)
 ANKI_SUFFIXES = (".tsv",)  # and .txt files that start with Anki's "#separator:" or "#html:"
-BANK_SUFFIXES = MARKDOWN_SUFFIXES + YAML_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES + ANKI_SUFFIXES
+JSONL_SUFFIXES = (".jsonl",)
+BANK_SUFFIXES = (
+    MARKDOWN_SUFFIXES
+    + YAML_SUFFIXES
+    + JSON_SUFFIXES
+    + CSV_SUFFIXES
+    + ANKI_SUFFIXES
+    + JSONL_SUFFIXES
+)
 # What `bank check` calls each format (LoadResult.format is the key).
 FORMAT_NAMES = {
     "markdown": "Markdown Q&A",
@@ -47,6 +56,8 @@ FORMAT_NAMES = {
     "csv": "CSV",
     "anki": "Anki text export",
     "plaintext": "plain-text Q&A",
+    "opentriviaqa": "OpenTriviaQA text",
+    "jsonl": "JSON Lines",
 }
 
 BUNDLED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks"
@@ -108,12 +119,6 @@ def _parse_data(text: str, suffix: str, problems: Problems) -> object:
         return None
 
 
-def _is_opentriviaqa(text: str) -> bool:
-    lines = text.split("\n", 400)[:400]
-    questions = sum(line.startswith("#Q ") for line in lines)
-    return questions >= 2 and sum(line.startswith("^ ") for line in lines) >= questions // 2
-
-
 def load_bank(path: Path) -> LoadResult:
     """Load one bank file. Problems are collected in the result; nothing is raised.
 
@@ -141,7 +146,7 @@ def _load_bank(path: Path) -> LoadResult:
         problems.error(
             None,
             f"unknown bank format {suffix or '(no extension)'!r}: "
-            "use .md (Markdown Q&A), .yaml/.yml, .json, .csv, .txt or .tsv",
+            "use .md (Markdown Q&A), .yaml/.yml, .json, .jsonl, .csv, .txt or .tsv",
         )
         return result
     try:
@@ -169,13 +174,12 @@ def _load_bank(path: Path) -> LoadResult:
     elif suffix in ANKI_SUFFIXES or (suffix == ".txt" and is_anki(text)):
         result.format = "anki"
         name, raws = read_anki(text, suffix in ANKI_SUFFIXES, problems)
-    elif suffix == ".txt" and _is_opentriviaqa(text):
-        problems.error(
-            None,
-            "this is an OpenTriviaQA file ('#Q' question, '^' answer and lettered option lines), "
-            "a format the bot does not read; convert it to this bot's YAML (see docs/banks.md)",
-        )
-        return result
+    elif suffix == ".txt" and is_opentriviaqa(text):
+        result.format = "opentriviaqa"
+        raws = read_opentriviaqa(text, problems)
+    elif suffix in JSONL_SUFFIXES:
+        result.format = "jsonl"
+        raws = read_jsonl(text, problems)
     elif suffix == ".txt" and is_tab_separated(text):
         result.format = "anki"
         # Anki's older format has no headers; a line starting with "#" is a comment

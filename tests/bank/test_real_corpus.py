@@ -15,8 +15,6 @@ TRUTHS = sorted(REAL.glob("*.truth.yaml"))
 # Formats the bot does not read: each is refused with one clear error.
 REFUSED = {
     "discordpy-faq.rst": "unknown bank format '.rst'",
-    "gsm8k-test-socratic-first40.jsonl": "unknown bank format '.jsonl'",
-    "opentriviaqa-entertainment.txt": "OpenTriviaQA file",
 }
 # Sample fragments of the truth files that the file itself does not support (the truth files are
 # not edited; see the report): (file, line, fragment) -> why.
