@@ -384,6 +384,16 @@ class _Reader:
                 continue
             elif tok.type == "hr":
                 pass
+            elif tok.type == "code_block":
+                # indented code: kept verbatim, as a fenced block
+                body = [
+                    (n, t[4:] if t[:4] == "    " else t.lstrip())
+                    for n, t in self.src(start, end, indent)
+                ]
+                while body and not body[-1][1].strip():
+                    body.pop()
+                fenced = [(start + 1, "```"), *body, (end, "```")]
+                out.append(Node("block", start + 1, fenced, in_item=in_item))
             elif tok.type == "ordered_list_open" and expand and _list_qualifies(tree, self):
                 for item in tree.children:
                     s = _span(item)[0]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.bank import Difficulty, LoadResult, Question
 
@@ -396,3 +400,51 @@ def test_task_lists_are_choices_and_a_multi_select_is_an_open_question(load: Loa
         ":7: question 'Which properties" in w and "2 right options" in w for w in result.warnings
     )
     assert result.shape == "questions are level-4 headings, numbered Q1, Q2, ..."
+
+
+def test_front_matter_setext_headings_and_tables_of_contents(load: Load) -> None:
+    doc = (
+        "---\ntitle: FAQ\n---\n\n"
+        "FAQ\n===\n\n"
+        "* Table of Contents\n{:toc}\n\n"
+        "Is there a glossary?\n--------------------\n\n"
+        "Yes, see the terminology page.\n\n"
+        "Where does stuff get downloaded?\n--------------------------------\n\n"
+        "    brew --cache\n\n"
+        "In the cache folder.\n"
+    )
+    result = load("faq.md", doc)
+    qs = bank(result)
+    assert result.bank is not None and result.bank.name == "FAQ"
+    assert [(q.prompt, q.answer, q.source.rsplit(":", 1)[1]) for q in qs] == [
+        ("Is there a glossary?", "Yes, see the terminology page.", "11"),
+        (
+            "Where does stuff get downloaded?",
+            "```\nbrew --cache\n```\n\nIn the cache folder.",
+            "16",
+        ),
+    ]
+    assert result.shape == "questions are level-2 headings"
+
+
+def test_bank_check_reports_the_shape(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.md"
+    path.write_text(
+        "#### Q1. Which?\n\n- [ ] a\n- [x] b\n\n#### Q2. What?\n\n- [x] c\n- [ ] d\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "bank", "check", "--json", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    (file,) = json.loads(done.stdout)["files"]
+    assert file["shape"] == "questions are level-4 headings, numbered Q1, Q2, ..."
+    text = subprocess.run(
+        [sys.executable, "-m", "bot", "bank", "check", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    assert "2 question(s); questions are level-4 headings, numbered Q1, Q2, ..." in text
