@@ -258,6 +258,18 @@ def _dedent(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 # the document as a sequence of nodes --------------------------------------------------------
+_FENCE_LINE = re.compile(r"^ {0,12}(`{3,}|~{3,})(.*)$")
+
+
+def _open_fence(tok: Token, lines: list[str]) -> bool:
+    """A fence token the parser ran to the end of its container: it was never closed."""
+    if tok.type != "fence" or tok.map is None:
+        return False
+    start, end = tok.map
+    last = lines[end - 1].strip() if end - 1 > start else ""
+    return not (last.startswith(tok.markup) and not last.strip(tok.markup[0]))
+
+
 class _Reader:
     def __init__(self, text: str, problems: Problems) -> None:
         self.problems = problems
@@ -279,37 +291,74 @@ class _Reader:
                     return
 
     def _parse(self) -> list[Token]:
-        """Tokens, with each code fence never closed ended at the next blank line (warned)."""
-        for _ in range(50):
-            tokens = _MD.parse("\n".join(self.lines))
-            fixed = False
-            for tok in tokens:
-                if tok.type != "fence" or tok.map is None:
-                    continue
-                start, end = tok.map
-                last = self.lines[end - 1].strip() if end - 1 > start else ""
-                if last.startswith(tok.markup) and not last.strip(tok.markup[0]):
-                    continue
-                blank = next(
-                    (j for j in range(start + 1, len(self.lines)) if not self.lines[j].strip()),
-                    None,
-                )
-                self.problems.warn(
-                    start + 1,
-                    f"a code block ({tok.markup}) opened here is never closed; it was ended at "
-                    "the next blank line",
-                )
-                if blank is None:
-                    self.lines.append(tok.markup)
-                else:
-                    indent = self.lines[start][
-                        : len(self.lines[start]) - len(self.lines[start].lstrip())
-                    ]
-                    self.lines[blank] = indent + tok.markup
-                fixed = True
-            if not fixed:
+        """Tokens, with each code fence never closed ended at the next blank line (warned).
+
+        A fence the parser leaves open is found on the first parse; the lines after it are then
+        scanned once for every other open fence, so a file of many costs one more parse, not one
+        per fence. What the scan cannot settle is closed one fence a parse, a few times at most.
+        """
+        tokens = _MD.parse("\n".join(self.lines))
+        for round_ in range(4):
+            unclosed = [tok for tok in tokens if _open_fence(tok, self.lines)]
+            if not unclosed:
                 return tokens
-        return _MD.parse("\n".join(self.lines))
+            first = unclosed[0]
+            assert first.map is not None
+            if round_ == 0:
+                self._close_fences(first.map[0])
+            else:
+                self._close_at_blank(first.map[0], first.markup)
+            tokens = _MD.parse("\n".join(self.lines))
+        return tokens
+
+    def _close_at_blank(self, start: int, markup: str) -> int:
+        """Close the fence opened on line ``start`` at the next blank line; returns that line."""
+        self.problems.warn(
+            start + 1,
+            f"a code block ({markup[:3]}) opened here is never closed; it was ended at the next "
+            "blank line",
+        )
+        blank = next(
+            (j for j in range(start + 1, len(self.lines)) if not self.lines[j].strip()), None
+        )
+        indent = self.lines[start][: len(self.lines[start]) - len(self.lines[start].lstrip())]
+        if blank is None:
+            self.lines.append(indent + markup)
+            return len(self.lines) - 1
+        self.lines[blank] = indent + markup
+        return blank
+
+    def _close_fences(self, start: int) -> None:
+        """From line ``start``: every fence with no closing line after it ends at the next blank
+        line."""
+        fences = [_FENCE_LINE.match(line) for line in self.lines]
+        # the longest bare fence of each kind after each line: a fence is closed only by one at
+        # least as long as itself
+        longest: dict[str, list[int]] = {"`": [0] * (len(fences) + 1), "~": [0] * (len(fences) + 1)}
+        for n in range(len(fences) - 1, -1, -1):
+            for after in longest.values():
+                after[n] = after[n + 1]
+            m = fences[n]
+            if m and not m.group(2).strip():
+                kind = m.group(1)[0]
+                longest[kind][n] = max(longest[kind][n], len(m.group(1)))
+        open_: tuple[str, int] | None = None
+        n = start
+        while n < len(self.lines):
+            m = fences[n] if n < len(fences) else None
+            if m is None:
+                n += 1
+                continue
+            marker = m.group(1)
+            if open_ is None:
+                if longest[marker[0]][n + 1] >= len(marker):
+                    open_ = (marker[0], len(marker))
+                else:
+                    n = self._close_at_blank(n, marker) + 1
+                    continue
+            elif marker[0] == open_[0] and len(marker) >= open_[1] and not m.group(2).strip():
+                open_ = None
+            n += 1
 
     def _has_closer(self, start: int, end: int) -> bool:
         """Whether lines ``start..end`` hold a ``</details>``."""

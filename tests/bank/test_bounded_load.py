@@ -135,3 +135,18 @@ def test_hostile_structure_is_refused_with_one_error(name: str, tmp_path: Path) 
     assert "Traceback" not in done.stdout + done.stderr
     errors = [line for line in done.stdout.splitlines() if line.startswith("  error: ")]
     assert errors == [f"  error: {out['errors'][0]}"]
+
+
+def test_many_code_fences_never_closed_load_in_bounded_time(tmp_path: Path) -> None:
+    """Each fence is longer than every later one, so none closes another: each ends at its
+    blank line, found in one scan of the file rather than one parse per fence."""
+    count = 1500
+    path = tmp_path / "fences.md"
+    path.write_text(
+        "".join(f"Q: Q{i}?\nA: look\n" + "`" * (count - i + 3) + "\nx\n\n" for i in range(count)),
+        encoding="utf-8",
+    )
+    out = _child("load_bank", path)
+    assert out["errors"] == []
+    assert out["questions"] == [f"Q{i}?" for i in range(count)]
+    assert isinstance(out["warnings"], list) and len(out["warnings"]) == count
