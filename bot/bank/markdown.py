@@ -14,6 +14,7 @@ body. Lettered options or a task list with an answer key become choices.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -171,6 +172,7 @@ def _is_nav(line: str) -> bool:
     return bool(_NAV.match(core)) and not core.startswith("[](")
 
 
+@functools.lru_cache(maxsize=4096)  # summaries and labels repeat ("<b>Answer</b>")
 def clean_text(text: str) -> str:
     """A prompt or heading as plain text: HTML, citations and markup removed."""
     if "[[" in text:
