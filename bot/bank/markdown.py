@@ -53,7 +53,7 @@ _HEADING_LINE = re.compile(r"^#{1,6}\s")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ITEM_MARK = re.compile(r"^( *)(\d{1,9}[.)]|[-+*])( *)")
 _TASK = re.compile(r"^[-*+]\s\[(?P<mark>[ xX])\]\s(?P<text>.*)$")
-_OPTION = re.compile(r"^(?:[-*+]\s)?\(?(?P<letter>[A-Za-z])[.):]\s(?P<text>\S.*)$")
+_OPTION = re.compile(r"^(?:[-*+]\s)?\(?(?P<letter>[A-Za-z]|[1-9]\d?)[.):]\s(?P<text>\S.*)$")
 _NAV = re.compile(r"^\[.{0,80}\]\(#[^()\s]{0,200}\)$")
 _CITATION = re.compile(r"\s?\[\[[^\[\]]{1,40}\]\([^()\s]{1,500}\)\]")
 _LINK_ONLY = re.compile(
@@ -684,10 +684,15 @@ def clean_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+def _label(n: int, numbered: bool) -> str:
+    return str(n + 1) if numbered else "abcdefghijklmnopqrstuvwxyz"[n] if n < 26 else "?"
+
+
 def _options(
     lines: list[tuple[int, str]],
-) -> tuple[int, int, list[str], list[int], bool] | None:
-    """A run of options in ``lines``: (start, end, texts, marked indices, is task list)."""
+) -> tuple[int, int, list[str], list[int], str] | None:
+    """A run of options in ``lines``: (start, end, texts, marked indices, kind), the kind being
+    "task" (``- [x]``), "letter" (``A)``) or "number" (``1.``)."""
     fence = False
     n = 0
     while n < len(lines):
@@ -699,7 +704,8 @@ def _options(
             continue
         task = _TASK.match(text)
         option = _OPTION.match(text)
-        if task or (option and option.group("letter") in "Aa"):
+        if task or (option and option.group("letter") in "Aa1"):
+            numbered = bool(option and option.group("letter") == "1") and not task
             texts: list[str] = []
             marked: list[int] = []
             k = n
@@ -714,19 +720,20 @@ def _options(
                     if tm.group("mark") in "xX":
                         marked.append(len(texts))
                     texts.append(clean_text(tm.group("text")))
-                elif om and om.group("letter").lower() == "abcdefghijklmnopqrstuvwxyz"[len(texts)]:
+                elif om and om.group("letter").lower() == _label(len(texts), numbered):
                     texts.append(clean_text(om.group("text")))
                 else:
                     break
                 k += 1
             if len(texts) >= 2:
-                return n, k, texts, marked, bool(task)
+                return n, k, texts, marked, "task" if task else "number" if numbered else "letter"
         n += 1
     return None
 
 
-def _key(lines: list[tuple[int, str]]) -> tuple[int, list[int]] | None:
-    """The answer key line (``Answer: B``, ``Correct Answer: AB``) and the letters it names."""
+def _key(lines: list[tuple[int, str]]) -> tuple[int, list[int], bool] | None:
+    """The answer key line (``Answer: B``, ``Correct Answer: AB``, ``Answer: 2``), the options
+    it names and whether it names them by number."""
     for n, (_, line) in enumerate(lines[:12]):
         m = _A_MARK.match(line.strip())
         if not m:
@@ -738,9 +745,9 @@ def _key(lines: list[tuple[int, str]]) -> tuple[int, list[int]] | None:
                 continue
             rest = lead.group(1)
         if rest.isdigit():
-            return n, [int(rest) - 1]
+            return n, [int(rest) - 1], True
         letters = [c for c in rest if c.isalpha()]
-        return n, [ord(c.upper()) - ord("A") for c in letters]
+        return n, [ord(c.upper()) - ord("A") for c in letters], False
     return None
 
 
@@ -755,11 +762,14 @@ def _finish(q: _Open, problems: Problems) -> RawQuestion | None:
     found = _options(pre)
     body_lines = pre
     if found is not None:
-        start, end, texts, marked, task = found
+        start, end, texts, marked, kind = found
+        task = kind == "task"
         after = pre[end:]
         if not variants and after:
             variants = [after]
         key = _key(variants[0]) if variants else None
+        if key is not None and key[2] != (kind == "number"):
+            key = None  # "Answer: 2" names a numbered option, "Answer: B" a lettered one
         correct = marked if task else (key[1] if key else [])
         correct = [c for c in correct if 0 <= c < len(texts)]
         if correct:

@@ -384,6 +384,27 @@ def test_lettered_options_with_an_answer_line_are_choices(load: Load) -> None:
     ]
 
 
+def test_numbered_options_with_a_numbered_answer_are_choices(load: Load) -> None:
+    doc = (
+        "## 1. Which sort is stable?\n\n1. Quicksort\n2. Merge sort\n3. Heapsort\n\n"
+        "Answer: 2\n\n"
+        "## 2. How do you undo a commit?\n\n1. `git revert` it\n2. push the revert\n\n"
+        "Answer: B, if it was pushed.\n"
+    )
+    qs = bank(load("numbered-options.md", doc))
+    assert (qs[0].prompt, qs[0].choices, qs[0].correct) == (
+        "Which sort is stable?",
+        ("Quicksort", "Merge sort", "Heapsort"),
+        1,
+    )
+    # a numbered list is not options unless a numbered answer picks one of them
+    assert qs[1].choices is None
+    assert (qs[1].body, qs[1].answer) == (
+        "1. `git revert` it\n2. push the revert",
+        "B, if it was pushed.",
+    )
+
+
 def test_task_lists_are_choices_and_a_multi_select_is_an_open_question(load: Load) -> None:
     doc = (
         "#### Q1. What type of light never casts a shadow?\n\n"
