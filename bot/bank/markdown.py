@@ -106,6 +106,7 @@ class Node:
     item: bool = False  # first block of an expanded numbered-list item
     in_item: bool = False
     closed: bool = True
+    summary: tuple[str, list[tuple[int, str]], int] | None = None  # <details>: read once
 
 
 @dataclass(slots=True)
@@ -225,6 +226,7 @@ def _topic_name(text: str) -> str:
     return _COUNT_SUFFIX.sub("", text.strip()).rstrip(":").strip()
 
 
+_LABEL_START = frozenset("AaQqSsCc*_")
 _ANSWER_HEADING = re.compile(
     r"^(?:(?:short|long|full|detailed|the|model|sample|example) )?"
     r"(?:answer|solution|explanation)s?$"
@@ -605,6 +607,12 @@ def _choose_shape(nodes: list[Node], list_items: int, title_line: int | None) ->
 def _details_summary(node: Node) -> tuple[str, list[tuple[int, str]], int] | None:
     """The summary of a <details> node, its body lines and the summary's line (None without a
     summary)."""
+    if node.summary is None:
+        node.summary = _read_summary(node)
+    return node.summary
+
+
+def _read_summary(node: Node) -> tuple[str, list[tuple[int, str]], int] | None:
     text = "\n".join(t for _, t in node.lines)
     opening = _SUMMARY.search(text)
     closing = _SUMMARY_END.search(text, opening.end()) if opening else None
@@ -1026,8 +1034,7 @@ class _Builder:
 
     def block(self, node: Node) -> None:
         if self.current is not None and any(
-            (_A_MARK.match(t) or _Q_MARK.match(t)) and not t.startswith((" ", ">", "#"))
-            for _, t in node.lines
+            t[:1] in _LABEL_START and (_A_MARK.match(t) or _Q_MARK.match(t)) for _, t in node.lines
         ):
             self.para(node, None)
             return
