@@ -410,7 +410,8 @@ class _Reader:
                     continue
                 region_start, k = start, i
                 while True:
-                    j = next((c for c in closers if c >= k), None)
+                    at = bisect.bisect_left(closers, k)
+                    j = closers[at] if at < len(closers) else None
                     if j is None:
                         node = Node(
                             "details",
