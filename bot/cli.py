@@ -159,7 +159,8 @@ def _bank_check(paths: list[Path], as_json: bool) -> int:
             count = len(r.bank.questions) if r.bank else 0
             name = f" {r.bank.name!r}" if r.bank else ""
             kind = f"{r.format} ({FORMAT_NAMES[r.format]})" if r.format else "unreadable"
-            print(f"{r.path}: {kind}{name}, {count} question(s)")
+            shape = f"; {r.shape}" if r.shape else ""
+            print(f"{r.path}: {kind}{name}, {count} question(s){shape}")
             for w in r.warnings:
                 print(f"  warning: {w}")
             for e in r.errors:
@@ -192,6 +193,8 @@ def _bank_quiz(path: Path, seed: int, as_json: bool) -> int:
             level = f" [{q.difficulty}]" if q.difficulty else ""
             topic = f" ({q.topic})" if q.topic else ""
             print(f"{n}.{level}{topic} {q.prompt}")
+            for line in q.body.split("\n") if q.body else ():
+                print(f"   {line}")
             if mc is None:
                 print(f"   {maker.why_not(q)}")
             else:

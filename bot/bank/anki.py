@@ -75,6 +75,12 @@ def is_anki(text: str) -> bool:
     return any(key in ("separator", "html") for _, key, _ in _headers(text.split("\n", 40)[:40]))
 
 
+def is_tab_separated(text: str) -> bool:
+    """Anki's older text format without headers: most lines are ``front<TAB>back``."""
+    lines = [line for line in text.split("\n", 200)[:200] if line.strip() and line[0] != "#"]
+    return len(lines) >= 2 and sum("\t" in line for line in lines) * 3 >= len(lines) * 2
+
+
 @dataclass(slots=True)
 class _Layout:
     separator: str = "\t"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.bank.answer import Unit, dedupe_units, render_units
 from bot.bank.model import Difficulty, Question, question_id
-from bot.bank.text import plain, prompt_key, shorten, strip_question_label
+from bot.bank.text import content_key, plain, prompt_key, shorten, strip_question_label
 
 # Discord limits the question must fit in (see docs/banks.md): the prompt is an embed
 # description next to the options, the answer a 4096-character embed description.
@@ -43,6 +43,8 @@ class Problems:
 class RawQuestion:
     prompt: str
     line: int
+    body: str = ""  # Markdown shown under the prompt: code, images, statements
+    verbatim: bool = False  # the prompt is plain text, not Markdown (its ``__`` are blanks)
     answers: list[list[Unit]] = field(default_factory=list)
     topic: str | None = None
     difficulty: Difficulty | None = None
@@ -124,13 +126,23 @@ def _resolve_variants(
 def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Question]:
     """Merge duplicates (same prompt once normalised), clean answers and check Discord limits."""
     groups: dict[str, list[RawQuestion]] = {}
+    bodies: dict[str, set[str]] = {}
     for raw in raws:
-        prompt = plain(strip_question_label(plain(raw.prompt)))
+        prompt = (
+            " ".join(raw.prompt.split())
+            if raw.verbatim
+            else plain(strip_question_label(plain(raw.prompt)))
+        )
         key = prompt_key(prompt)
         if not key:
             problems.warn(raw.line, "skipped a question with an empty prompt")
             continue
         raw.prompt = prompt
+        body_key = content_key(raw.body) if raw.body else ""
+        bodies.setdefault(key, set()).add(body_key)
+        # Two questions with the same prompt and different bodies ("What's the output?" above
+        # different code) are different questions.
+        key = f"{key}\n{body_key}" if body_key else key
         if key in groups:
             first = groups[key][0]
             problems.warn(
@@ -183,8 +195,13 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
             )
         questions.append(
             Question(
-                id=question_id(first.prompt),
+                id=(
+                    question_id(first.prompt, first.body)
+                    if len(bodies[prompt_key(first.prompt)]) > 1
+                    else question_id(first.prompt)
+                ),
                 prompt=first.prompt,
+                body=first.body,
                 answer=answer,
                 alternatives=tuple(render_units(a) for a in alternatives),
                 topic=next((r.topic for r in group if r.topic), None),

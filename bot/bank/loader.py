@@ -10,11 +10,12 @@ from pathlib import Path
 
 import yaml
 
-from bot.bank.anki import is_anki, read_anki
+from bot.bank.anki import is_anki, is_tab_separated, read_anki
 from bot.bank.build import Problems, RawQuestion, build_questions
 from bot.bank.csvbank import has_header_row, read_csv
 from bot.bank.markdown import parse_markdown
 from bot.bank.model import Bank
+from bot.bank.opentriviaqa import is_opentriviaqa, read_jsonl, read_opentriviaqa
 from bot.bank.plaintext import is_plaintext, read_plaintext
 from bot.bank.structured import (
     ShapeError,
@@ -37,7 +38,15 @@ YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
 CSV_SUFFIXES = (".csv",)
 ANKI_SUFFIXES = (".tsv",)  # and .txt files that start with Anki's "#separator:" or "#html:"
-BANK_SUFFIXES = MARKDOWN_SUFFIXES + YAML_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES + ANKI_SUFFIXES
+JSONL_SUFFIXES = (".jsonl",)
+BANK_SUFFIXES = (
+    MARKDOWN_SUFFIXES
+    + YAML_SUFFIXES
+    + JSON_SUFFIXES
+    + CSV_SUFFIXES
+    + ANKI_SUFFIXES
+    + JSONL_SUFFIXES
+)
 # What `bank check` calls each format (LoadResult.format is the key).
 FORMAT_NAMES = {
     "markdown": "Markdown Q&A",
@@ -47,6 +56,8 @@ FORMAT_NAMES = {
     "csv": "CSV",
     "anki": "Anki text export",
     "plaintext": "plain-text Q&A",
+    "opentriviaqa": "OpenTriviaQA text",
+    "jsonl": "JSON Lines",
 }
 
 BUNDLED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks"
@@ -57,6 +68,7 @@ class LoadResult:
     path: str
     format: str | None = None
     bank: Bank | None = None
+    shape: str | None = None  # Markdown: the question pattern found ("level-3 headings")
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -64,6 +76,7 @@ class LoadResult:
         return {
             "path": self.path,
             "format": self.format,
+            "shape": self.shape,
             "name": self.bank.name if self.bank else None,
             "questions": len(self.bank.questions) if self.bank else 0,
             "warnings": self.warnings,
@@ -133,7 +146,7 @@ def _load_bank(path: Path) -> LoadResult:
         problems.error(
             None,
             f"unknown bank format {suffix or '(no extension)'!r}: "
-            "use .md (Markdown Q&A), .yaml/.yml, .json, .csv, .txt or .tsv",
+            "use .md (Markdown Q&A), .yaml/.yml, .json, .jsonl, .csv, .txt or .tsv",
         )
         return result
     try:
@@ -161,12 +174,23 @@ def _load_bank(path: Path) -> LoadResult:
     elif suffix in ANKI_SUFFIXES or (suffix == ".txt" and is_anki(text)):
         result.format = "anki"
         name, raws = read_anki(text, suffix in ANKI_SUFFIXES, problems)
+    elif suffix == ".txt" and is_opentriviaqa(text):
+        result.format = "opentriviaqa"
+        raws = read_opentriviaqa(text, problems)
+    elif suffix in JSONL_SUFFIXES:
+        result.format = "jsonl"
+        raws = read_jsonl(text, problems)
+    elif suffix == ".txt" and is_tab_separated(text):
+        result.format = "anki"
+        # Anki's older format has no headers; a line starting with "#" is a comment
+        comments = "\n".join("" if line.startswith("#") else line for line in text.split("\n"))
+        name, raws = read_anki(comments, True, problems)
     elif suffix == ".txt" and is_plaintext(text):
         result.format = "plaintext"
         raws = read_plaintext(text, problems)
     elif suffix in MARKDOWN_SUFFIXES:
         result.format = "markdown"
-        name, raws = parse_markdown(text, problems)
+        name, raws, result.shape = parse_markdown(text, problems)
     else:
         data = _parse_data(text, suffix, problems)
         if data is None:

@@ -10,7 +10,7 @@ import enum
 import hashlib
 from dataclasses import dataclass, field
 
-from bot.bank.text import prompt_key
+from bot.bank.text import content_key, prompt_key
 
 
 class Difficulty(enum.StrEnum):
@@ -38,9 +38,16 @@ def parse_difficulty(value: object) -> Difficulty | None:
     return DIFFICULTY_WORDS.get(str(value).strip().lower())
 
 
-def question_id(prompt: str) -> str:
-    """A stable id from the normalised prompt: reordering or reloading a file keeps it."""
-    return hashlib.sha256(prompt_key(prompt).encode("utf-8")).hexdigest()[:12]
+def question_id(prompt: str, body: str = "") -> str:
+    """A stable id from the normalised prompt: reordering or reloading a file keeps it.
+
+    ``body`` is given only where two different questions of a bank share a prompt ("What's the
+    output?" above different code): then the body tells them apart.
+    """
+    key = prompt_key(prompt)
+    if body:
+        key = f"{key}\n{content_key(body)}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,7 @@ class Question:
     correct: int | None = None
     aliases: tuple[str, ...] = ()
     rejects: tuple[str, ...] = ()  # near misses refused when typed (GELU for ReLU)
+    body: str = ""  # Markdown shown under the prompt: code, images, statements
 
     @property
     def has_choices(self) -> bool:
@@ -65,6 +73,7 @@ class Question:
         return {
             "id": self.id,
             "prompt": self.prompt,
+            "body": self.body,
             "answer": self.answer,
             "alternatives": list(self.alternatives),
             "topic": self.topic,

@@ -35,7 +35,12 @@ _QUESTION_LABEL = re.compile(
     r"|q(?:uestion)?\s*(?:#\s*)?\d+\s+)",
     re.IGNORECASE,
 )
-_MARKUP = re.compile(r"[*_`~]+|<[^<>]+>")
+# Only real HTML tags are markup: ``tool upgrade <name>`` is not ``tool upgrade``.
+_MARKUP = re.compile(
+    r"[*_`~]+|</?(?:b|i|em|strong|code|br|p|span|div|sup|sub|u|s|a|img|kbd|pre|small|mark|"
+    r"strike|del|ins|tt|font|center|summary|details|hr|li|ul|ol)(?:\s[^<>]{0,500})?/?>",
+    re.IGNORECASE,
+)
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 # The italic text stops at the next star, so a line of unclosed `` *a`` runs is read in linear time.
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")

@@ -104,6 +104,19 @@ def fit_content(text: str) -> str:
     return cut(text, MAX_CONTENT)
 
 
+# A question's body (code, a statement list, an image link) is shown under its prompt, shortened
+# to this so that the options and the closing line always fit in the same description.
+MAX_BODY = 1500
+
+
+def prompt_text(question: Question) -> str:
+    """The prompt in bold, then its body (the code or statements it asks about), if any."""
+    prompt = f"**{bank_text(question.prompt, inline=True)}**"
+    if not question.body:
+        return prompt
+    return f"{prompt}\n\n{cut(bank_text(question.body), MAX_BODY)}"
+
+
 def option_lines(mc: MultipleChoice, mark_correct: bool = False) -> str:
     lines = []
     for i, option in enumerate(mc.options):
@@ -150,7 +163,7 @@ def qotd_embed(view: PostView) -> discord.Embed:
         if view.revealed
         else f"Answer with the buttons below. The answer is revealed {ts(view.reveal_at, 'R')}."
     )
-    body = f"**{bank_text(q.prompt, inline=True)}**\n\n{{options}}\n\n{closing}"
+    body = f"{prompt_text(q)}\n\n{{options}}\n\n{closing}"
     options = option_lines(view.mc, mark_correct=view.revealed)
     description = body.replace("{options}", cut(options, MAX_DESCRIPTION - len(body)))
     embed = discord.Embed(title=qotd_title(view.local_date), description=description, colour=COLOUR)
@@ -224,7 +237,7 @@ def reveal_embeds(
     share = f"{round(100 * right / answered)}%" if answered else "-"
     first = f"<@{first_right}>" if first_right else "nobody yet"
     lead = (
-        f"**{bank_text(question.prompt, inline=True)}**\n\n"
+        f"{prompt_text(question)}\n\n"
         f"The answer: {choice_text(mc, mc.correct)}\n\n"
         f"{answered} answered · {share} right · first right answer: {first}"
     )
@@ -247,7 +260,7 @@ def quiz_question_embed(
     if group:
         how = "Everyone may answer once; faster right answers score more. " + how
     options = f"\n\n{option_lines(mc)}" if mc else ""
-    body = f"**{bank_text(question.prompt, inline=True)}**{options}"
+    body = f"{prompt_text(question)}{options}"
     tail = f"\n\n{how} Time is up {ts(deadline, 'R')}."
     embed = discord.Embed(
         title=f"{'Group quiz' if group else 'Quiz'} · question {position + 1} of {total}",
@@ -338,7 +351,7 @@ def group_result_embed(
     return discord.Embed(
         title="Time's up!",
         description=cut(
-            f"**{bank_text(question.prompt, inline=True)}**\n\n"
+            f"{prompt_text(question)}\n\n"
             f"The answer: {right_answer_text(question, mc)}\n\n"
             f"Right: {who} · {len(answers)} answered",
             MAX_DESCRIPTION,

@@ -147,3 +147,18 @@ def test_deeply_nested_html_in_an_anki_field_reads_in_bounded_time(tmp_path: Pat
     out = _child("load_bank", path)
     assert out["questions"] == ["What is 1+1?", "Nested?"]
     assert isinstance(out["seconds"], float) and out["seconds"] < 2.0
+
+
+def test_many_code_fences_never_closed_load_in_bounded_time(tmp_path: Path) -> None:
+    """Each fence is longer than every later one, so none closes another: each ends at its
+    blank line, found in one scan of the file rather than one parse per fence."""
+    count = 1500
+    path = tmp_path / "fences.md"
+    path.write_text(
+        "".join(f"Q: Q{i}?\nA: look\n" + "`" * (count - i + 3) + "\nx\n\n" for i in range(count)),
+        encoding="utf-8",
+    )
+    out = _child("load_bank", path)
+    assert out["errors"] == []
+    assert out["questions"] == [f"Q{i}?" for i in range(count)]
+    assert isinstance(out["warnings"], list) and len(out["warnings"]) == count

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from bot.bank import Difficulty, LoadResult
+from bot.bank import Difficulty, LoadResult, Question
 
 Load = Callable[..., LoadResult]
 
@@ -179,3 +183,289 @@ def test_unclosed_details_block_does_not_swallow_later_questions(load: Load) -> 
         f"{result.path}:1: a <details> block opened here is never closed; it was ended at the next "
         "blank line"
     ]
+
+
+# What was measured on real banks (issue 14): each shape that broke, on a small document.
+
+
+def bank(result: LoadResult) -> list[Question]:
+    assert result.errors == [], result.errors
+    assert result.bank is not None
+    return result.bank.questions
+
+
+def test_a_difficulty_emoji_after_the_question_mark_is_the_difficulty(load: Load) -> None:
+    doc = (
+        "## Supervised learning\n\n"
+        "**What is supervised learning? 👶**\n\nLearning from labelled examples.\n\n"
+        "**What is boosting? \u200d⭐️**\n\nAdding weak learners one after another.\n\n"
+        "**How would you tune XGBoost? 🚀**\n\nStart with the learning rate.\n\n"
+        "**Precision-recall trade-off (easy)**\n\nRaising one lowers the other.\n"
+    )
+    result = load("emoji.md", doc)
+    got = [(q.prompt, q.difficulty, q.topic) for q in bank(result)]
+    assert got == [
+        ("What is supervised learning?", Difficulty.EASY, "Supervised learning"),
+        ("What is boosting?", Difficulty.MEDIUM, "Supervised learning"),
+        ("How would you tune XGBoost?", Difficulty.HARD, "Supervised learning"),
+        ("Precision-recall trade-off", Difficulty.EASY, "Supervised learning"),
+    ]
+    assert result.shape == "questions are bold lines"
+
+
+def test_numbered_bold_items_ending_in_a_sentence_are_questions(load: Load) -> None:
+    doc = (
+        "5. **What is a p-value?**\n\n   The chance of data this extreme.\n\n"
+        "6. **What is correlation vs. causation? Give an example.**\n\n"
+        "   Ice cream sales and drownings both rise in summer.\n"
+    )
+    got = [(q.prompt, q.answer) for q in bank(load("numbered.md", doc))]
+    assert got == [
+        ("What is a p-value?", "The chance of data this extreme."),
+        (
+            "What is correlation vs. causation? Give an example.",
+            "Ice cream sales and drownings both rise in summer.",
+        ),
+    ]
+
+
+def test_numbered_heading_items_without_a_question_mark(load: Load) -> None:
+    doc = (
+        "# JavaScript\n\n"
+        "1. ### What are the possible ways to create objects\n\n"
+        "    - Object constructor\n    - Object literal\n\n"
+        "  **[⬆ Back to Top](#table-of-contents)**\n\n"
+        "2. ### What is a prototype chain\n\n"
+        "    Inheritance through `__proto__`.\n\n"
+        "  **[⬆ Back to Top](#table-of-contents)**\n"
+    )
+    result = load("items.md", doc)
+    got = [(q.prompt, q.answer) for q in bank(result)]
+    assert got == [
+        ("What are the possible ways to create objects", "- Object constructor\n- Object literal"),
+        ("What is a prototype chain", "Inheritance through `__proto__`."),
+    ]
+    assert result.shape == "questions are numbered list items"
+
+
+def test_questions_sharing_a_prompt_keep_their_own_code_and_options(load: Load) -> None:
+    item = (
+        "###### {n}. What's the output?\n\n"
+        "```javascript\nconsole.log({code});\n```\n\n"
+        "- A: `1`\n- B: `2`\n- C: `3`\n\n"
+        "<details><summary><b>Answer</b></summary>\n<p>\n\n"
+        "#### Answer: {letter}\n\n{why}\n\n</p>\n</details>\n\n---\n\n"
+    )
+    doc = item.format(n=1, code="1", letter="A", why="It logs one.") + item.format(
+        n=2, code="1 + 1", letter="B", why="It adds."
+    )
+    result = load("output.md", doc)
+    qs = bank(result)
+    assert [(q.prompt, q.choices, q.correct, q.answer) for q in qs] == [
+        ("What's the output?", ("1", "2", "3"), 0, "It logs one."),
+        ("What's the output?", ("1", "2", "3"), 1, "It adds."),
+    ]
+    assert qs[0].body == "```javascript\nconsole.log(1);\n```"
+    assert qs[1].body == "```javascript\nconsole.log(1 + 1);\n```"
+    assert qs[0].id != qs[1].id
+    assert all(q.prompt != "Answer" for q in qs)
+    assert result.shape == "questions are level-6 headings, numbered"
+
+
+def test_numbered_sub_headings_inside_an_answer_are_not_questions(load: Load) -> None:
+    doc = (
+        "## How do you reduce overfitting?\n\nSeveral techniques:\n\n"
+        "#### 1. Regularisation\n\nPenalise large weights.\n\n"
+        "#### 2. Dropout\n\nZero random activations.\n\n"
+        "## What is a learning rate?\n\nThe size of each step.\n"
+    )
+    got = [(q.prompt, q.answer) for q in bank(load("sub.md", doc))]
+    assert got == [
+        (
+            "How do you reduce overfitting?",
+            "Several techniques:\n\n**1. Regularisation**\n\nPenalise large weights.\n\n"
+            "**2. Dropout**\n\nZero random activations.",
+        ),
+        ("What is a learning rate?", "The size of each step."),
+    ]
+
+
+def test_a_question_without_an_answer_is_skipped_not_made_a_topic(load: Load) -> None:
+    doc = (
+        "## Statistics\n\n"
+        "### What is a z-score?\n\n"
+        "### What is a t-test?\n\nA test comparing two means.\n\n"
+        "### What is ANOVA?\n\nA test comparing several means.\n"
+    )
+    result = load("unanswered.md", doc)
+    got = [(q.prompt, q.topic) for q in bank(result)]
+    assert got == [("What is a t-test?", "Statistics"), ("What is ANOVA?", "Statistics")]
+    assert any(":3: skipped question 'What is a z-score?'" in w for w in result.warnings)
+
+
+def test_an_answer_heading_above_the_question_level_stays_in_the_answer(load: Load) -> None:
+    doc = (
+        "## Question 1. What is a closure?\n\n# Short answer\n\nA function with its scope.\n\n"
+        "## Question 2. What is hoisting?\n\n# Short answer\n\nDeclarations move up.\n"
+    )
+    got = [(q.prompt, q.answer) for q in bank(load("short.md", doc))]
+    assert got == [
+        ("What is a closure?", "**Short answer**\n\nA function with its scope."),
+        ("What is hoisting?", "**Short answer**\n\nDeclarations move up."),
+    ]
+
+
+def test_html_tags_become_text(load: Load) -> None:
+    doc = (
+        "<details>\n<summary><b>What does <code>ping</code> use?</b></summary><br>\n"
+        "It sends <b>ICMP</b> echo requests.<br>No port is involved.\n</details>\n\n"
+        "<details>\n<summary><b>What is DNS?</b></summary>\n<p>The phone book of the web.</p>\n"
+        "</details>\n"
+    )
+    got = [(q.prompt, q.answer) for q in bank(load("html.md", doc))]
+    assert got == [
+        ("What does ping use?", "It sends **ICMP** echo requests.\nNo port is involved."),
+        ("What is DNS?", "The phone book of the web."),
+    ]
+
+
+def test_navigation_and_citation_links_are_dropped(load: Load) -> None:
+    doc = (
+        "## Table of Contents\n\n"
+        "- [What is Git?](#what-is-git)\n- [What is a rebase?](#what-is-a-rebase)\n\n"
+        "### What is Git? [[src](https://example.com/git)]\n\n"
+        "A version control system [[src](https://example.com/vcs)].\n\n"
+        "[↥ back to top](#table-of-contents)\n\n"
+        "### What is a rebase?\n\nReplaying commits on a new base.\n\n"
+        "**[⬆ Back to Top](#table-of-contents)**\n"
+    )
+    qs = bank(load("nav.md", doc))
+    assert [(q.prompt, q.answer, q.topic) for q in qs] == [
+        ("What is Git?", "A version control system.", None),
+        ("What is a rebase?", "Replaying commits on a new base.", None),
+    ]
+
+
+def test_angle_bracket_placeholders_are_text_not_tags(load: Load) -> None:
+    doc = (
+        "## What does tool upgrade do?\n\nUpgrades everything.\n\n"
+        "## What does tool upgrade <name> do?\n\nUpgrades one package.\n"
+    )
+    got = [(q.prompt, q.answer) for q in bank(load("angle.md", doc))]
+    assert got == [
+        ("What does tool upgrade do?", "Upgrades everything."),
+        ("What does tool upgrade <name> do?", "Upgrades one package."),
+    ]
+
+
+def test_a_plain_question_label_wrapped_over_two_lines(load: Load) -> None:
+    doc = (
+        "Q: What is the difference between a process\nand a thread?\n"
+        "A: A process has its own memory.\n\nQ: What is a deadlock?\nA: Two tasks waiting.\n"
+    )
+    got = [(q.prompt, q.answer) for q in bank(load("wrapped.md", doc))]
+    assert got == [
+        ("What is the difference between a process and a thread?", "A process has its own memory."),
+        ("What is a deadlock?", "Two tasks waiting."),
+    ]
+
+
+def test_lettered_options_with_an_answer_line_are_choices(load: Load) -> None:
+    doc = (
+        "### 1. Which layer routes packets?\n\nA) Link\nB) Network\nC) Transport\n\n"
+        "> **Answer: B**\n\n"
+        "### 2. Which port does HTTPS use?\n\n- a. 80\n- b. 443\n- c. 22\n\n"
+        "**Answer:** b. HTTPS listens on 443.\n\n"
+    )
+    qs = bank(load("lettered.md", doc))
+    assert [(q.prompt, q.choices, q.correct) for q in qs] == [
+        ("Which layer routes packets?", ("Link", "Network", "Transport"), 1),
+        ("Which port does HTTPS use?", ("80", "443", "22"), 1),
+    ]
+
+
+def test_numbered_options_with_a_numbered_answer_are_choices(load: Load) -> None:
+    doc = (
+        "## 1. Which sort is stable?\n\n1. Quicksort\n2. Merge sort\n3. Heapsort\n\n"
+        "Answer: 2\n\n"
+        "## 2. How do you undo a commit?\n\n1. `git revert` it\n2. push the revert\n\n"
+        "Answer: B, if it was pushed.\n"
+    )
+    qs = bank(load("numbered-options.md", doc))
+    assert (qs[0].prompt, qs[0].choices, qs[0].correct) == (
+        "Which sort is stable?",
+        ("Quicksort", "Merge sort", "Heapsort"),
+        1,
+    )
+    # a numbered list is not options unless a numbered answer picks one of them
+    assert qs[1].choices is None
+    assert (qs[1].body, qs[1].answer) == (
+        "1. `git revert` it\n2. push the revert",
+        "B, if it was pushed.",
+    )
+
+
+def test_task_lists_are_choices_and_a_multi_select_is_an_open_question(load: Load) -> None:
+    doc = (
+        "#### Q1. What type of light never casts a shadow?\n\n"
+        "- [ ] Parallel\n- [x] Ambient\n- [ ] Point\n\n"
+        "#### Q2. Which properties can a 3D layer have? (Select two.)\n\n"
+        "- [x] Z Rotation\n- [ ] Geometry\n- [x] Position\n"
+    )
+    result = load("tasks.md", doc)
+    qs = bank(result)
+    assert (qs[0].choices, qs[0].correct) == (("Parallel", "Ambient", "Point"), 1)
+    assert qs[1].choices is None
+    assert qs[1].answer == "- Z Rotation\n- Position"
+    assert any(
+        ":7: question 'Which properties" in w and "2 right options" in w for w in result.warnings
+    )
+    assert result.shape == "questions are level-4 headings, numbered Q1, Q2, ..."
+
+
+def test_front_matter_setext_headings_and_tables_of_contents(load: Load) -> None:
+    doc = (
+        "---\ntitle: FAQ\n---\n\n"
+        "FAQ\n===\n\n"
+        "* Table of Contents\n{:toc}\n\n"
+        "Is there a glossary?\n--------------------\n\n"
+        "Yes, see the terminology page.\n\n"
+        "Where does stuff get downloaded?\n--------------------------------\n\n"
+        "    brew --cache\n\n"
+        "In the cache folder.\n"
+    )
+    result = load("faq.md", doc)
+    qs = bank(result)
+    assert result.bank is not None and result.bank.name == "FAQ"
+    assert [(q.prompt, q.answer, q.source.rsplit(":", 1)[1]) for q in qs] == [
+        ("Is there a glossary?", "Yes, see the terminology page.", "11"),
+        (
+            "Where does stuff get downloaded?",
+            "```\nbrew --cache\n```\n\nIn the cache folder.",
+            "16",
+        ),
+    ]
+    assert result.shape == "questions are level-2 headings"
+
+
+def test_bank_check_reports_the_shape(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.md"
+    path.write_text(
+        "#### Q1. Which?\n\n- [ ] a\n- [x] b\n\n#### Q2. What?\n\n- [x] c\n- [ ] d\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "bank", "check", "--json", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    (file,) = json.loads(done.stdout)["files"]
+    assert file["shape"] == "questions are level-4 headings, numbered Q1, Q2, ..."
+    text = subprocess.run(
+        [sys.executable, "-m", "bot", "bank", "check", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    assert "2 question(s); questions are level-4 headings, numbered Q1, Q2, ..." in text

@@ -163,6 +163,7 @@ def test_cli_check_reports_the_seed_as_17_questions() -> None:
         "aliases",
         "rejects",
         "source",
+        "body",
     }
     assert all(set(q) == keys for q in doc["questions"])
     q4 = doc["questions"][3]

@@ -143,3 +143,22 @@ def test_only_what_a_message_can_show_is_read() -> None:
     embeds = answer_embeds(hostile_question(answer=huge), title="t", colour=None, lead="l")  # type: ignore[arg-type]
     assert len(embeds[0].description or "") <= MAX_DESCRIPTION
     assert time.perf_counter() - started < 1  # measured: a few milliseconds
+
+
+def test_the_body_is_shown_under_the_prompt_within_limits() -> None:
+    code = "```javascript\nconsole.log(name);\n```"
+    q = Question(id="q", prompt="What's the output?", answer="x", source="s", body=code)
+    mc = MultipleChoice(("Lydia", "undefined"), 1)
+    at = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    post = qotd_embed(PostView(q, mc, date(2026, 12, 1), at, answered=0))
+    assert post.description is not None
+    assert post.description.startswith(f"**What's the output?**\n\n{code}\n\n")
+    quiz = quiz_question_embed(q, mc, position=0, total=1, deadline=at, group=False)
+    assert quiz.description is not None and code in quiz.description
+    long = Question(
+        id="l", prompt="What's the output?", answer="x", source="s", body="[a](b) x\n" * 2000
+    )
+    post = qotd_embed(PostView(long, mc, date(2026, 12, 1), at, answered=0))
+    assert post.description is not None and len(post.description) <= MAX_DESCRIPTION
+    assert "Answer with the buttons below" in post.description
+    assert "](b" not in post.description
