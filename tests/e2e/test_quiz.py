@@ -7,6 +7,7 @@ import re
 
 from bot.db import quiz as store
 from bot.db.answers import member_score
+from bot.discord_glue.render import bank_text
 from bot.study.matching import Kind, judge
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness
@@ -235,7 +236,7 @@ async def test_a_typed_near_miss_is_told_what_it_was_close_to(
     text = feedback.text()
     assert "❌ Not quite" in text
     assert f"Close, not accepted: did you mean {verdict.suggestion}?" in text
-    assert f"The answer is **{question.answer}**" in text
+    assert f"The answer is **{bank_text(question.answer, inline=True)}**" in text
 
 
 async def test_replaying_a_quiz_does_not_farm_points(harness: BotHarness, emu: Emulator) -> None:
