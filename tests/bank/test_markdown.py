@@ -469,3 +469,21 @@ def test_bank_check_reports_the_shape(tmp_path: Path) -> None:
         check=False,
     ).stdout
     assert "2 question(s); questions are level-4 headings, numbered Q1, Q2, ..." in text
+
+
+def test_bank_quiz_asks_the_authors_choices(tmp_path: Path) -> None:
+    path = tmp_path / "lettered.md"
+    path.write_text(
+        "### 1. Which layer routes packets?\n\nA) Link\nB) Network\nC) Transport\n\n"
+        "> **Answer: B**\n\n"
+        "### 2. Which port does HTTPS use?\n\n- [ ] 80\n- [x] 443\n- [ ] 22\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "bank", "quiz", "--json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    asked = [(q["options"], q["correct_option"]) for q in json.loads(done.stdout)["questions"]]
+    assert asked == [(["Link", "Network", "Transport"], 1), (["80", "443", "22"], 1)]
