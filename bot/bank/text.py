@@ -50,6 +50,8 @@ _NON_WORD = re.compile(r"[^\w]+")
 
 def unify_punctuation(text: str) -> str:
     """Straight quotes, plain hyphens and plain spaces instead of their typographic variants."""
+    if text.isascii():
+        return text  # nothing to normalise or translate
     return unicodedata.normalize("NFKC", text).translate(_PUNCT_STYLE)
 
 
