@@ -69,7 +69,7 @@ def parse_units(lines: list[str]) -> list[Unit]:
 
     while i < len(lines):
         line = lines[i].rstrip()
-        fence = _FENCE.match(line)
+        fence = _FENCE.match(line) if "```" in line or "~~~" in line else None
         if fence:
             flush()
             item_indents.clear()
@@ -83,17 +83,18 @@ def parse_units(lines: list[str]) -> list[Unit]:
             i += 1
             continue
         i += 1
-        if not line.strip():
+        lead = line.lstrip()
+        if not lead:
             flush()
             continue
-        if line.lstrip().startswith("|"):
+        if lead[0] == "|":
             if not table:
                 flush()
             table.append(line)
             continue
         if table:
             flush()
-        m = _ITEM.match(line)
+        m = _ITEM.match(line) if lead[0] in "*+-" or lead[0].isdigit() else None
         if m:
             flush()
             marker = m.group("marker")
@@ -103,7 +104,7 @@ def parse_units(lines: list[str]) -> list[Unit]:
         if item is not None and _indent_width(line) > item[0]:
             item[2].append(line.strip())
             continue
-        bold = _BOLD_LINE.match(line)
+        bold = _BOLD_LINE.match(line) if lead[0] in "*_" else None
         if bold:
             flush()
             item_indents.clear()

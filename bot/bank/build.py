@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.bank.answer import Unit, dedupe_units, render_units
-from bot.bank.model import Difficulty, Question, question_id
+from bot.bank.model import Difficulty, Question, question_id_of_keys
 from bot.bank.text import content_key, plain, prompt_key, shorten, strip_question_label
 
 # Discord limits the question must fit in (see docs/banks.md): the prompt is an embed
@@ -127,6 +127,7 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
     """Merge duplicates (same prompt once normalised), clean answers and check Discord limits."""
     groups: dict[str, list[RawQuestion]] = {}
     bodies: dict[str, set[str]] = {}
+    keys: dict[str, tuple[str, str]] = {}  # group -> its first question's prompt and body keys
     for raw in raws:
         prompt = (
             " ".join(raw.prompt.split())
@@ -142,18 +143,21 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
         bodies.setdefault(key, set()).add(body_key)
         # Two questions with the same prompt and different bodies ("What's the output?" above
         # different code) are different questions.
-        key = f"{key}\n{body_key}" if body_key else key
-        if key in groups:
-            first = groups[key][0]
+        group = f"{key}\n{body_key}" if body_key else key
+        if group in groups:
+            first = groups[group][0]
             problems.warn(
                 raw.line,
                 f"merged duplicate of the question at line {first.line}: {shorten(prompt, 60)!r}",
             )
-        groups.setdefault(key, []).append(raw)
+        else:
+            keys[group] = (key, body_key)
+        groups.setdefault(group, []).append(raw)
 
     questions: list[Question] = []
-    for group in groups.values():
+    for group_key, group in groups.items():
         first = group[0]
+        key, body_key = keys[group_key]
         label = f"question {shorten(first.prompt, 50)!r}"
         variants = [(raw.line, units) for raw in group for units in raw.answers]
         reference, alternatives = _resolve_variants(variants, problems, label)
@@ -195,10 +199,8 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
             )
         questions.append(
             Question(
-                id=(
-                    question_id(first.prompt, first.body)
-                    if len(bodies[prompt_key(first.prompt)]) > 1
-                    else question_id(first.prompt)
+                id=question_id_of_keys(
+                    key, body_key if first.body and len(bodies[key]) > 1 else None
                 ),
                 prompt=first.prompt,
                 body=first.body,

@@ -247,6 +247,7 @@ def _prompt(text: str) -> tuple[str, Difficulty | None]:
     return (stripped or text), difficulty
 
 
+@functools.lru_cache(maxsize=4096)  # each heading is asked about several times
 def _heading_difficulty(text: str) -> Difficulty | None:
     m = _DIFFICULTY_HEADING.match(content_key(text))
     return parse_difficulty(m.group("word")) if m else None
@@ -266,10 +267,12 @@ _ANSWER_HEADING = re.compile(
 _NOT_TOPICS = {"table of contents", "contents", "toc", "index", "questions", "answers"}
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_answer_heading(text: str) -> bool:
     return bool(_ANSWER_HEADING.match(content_key(text)))
 
 
+@functools.lru_cache(maxsize=4096)  # "<b>Answer</b>" on every question
 def _summary_is_answer(summary: str) -> bool:
     key = content_key(summary)
     return key in _ANSWER_SUMMARIES or key.startswith(("answer", "solution", "show answer"))
@@ -402,8 +405,11 @@ class _Reader:
         return at < len(self.closer_lines) and self.closer_lines[at] < end
 
     def src(self, start: int, end: int, indent: int) -> list[tuple[int, str]]:
+        end = min(end, len(self.work))
+        if indent == 0:  # nothing to cut: the lines as they are
+            return list(zip(range(start + 1, end + 1), self.work[start:end], strict=True))
         out = []
-        for n in range(start, min(end, len(self.work))):
+        for n in range(start, end):
             line = self.work[n]
             lead = len(line) - len(line.lstrip(" "))
             out.append((n + 1, line[min(lead, indent) :]))
@@ -695,7 +701,7 @@ def clean_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     fence: str | None = None
     for n, line in lines:
-        m = _FENCE.match(line)
+        m = _FENCE.match(line) if "```" in line or "~~~" in line else None
         if fence is not None:
             out.append((n, line))
             if m and m.group(1) == fence:
@@ -738,7 +744,7 @@ def _options(
     n = 0
     while n < len(lines):
         text = lines[n][1].strip()
-        if _FENCE.match(text):
+        if ("```" in text or "~~~" in text) and _FENCE.match(text):
             fence = not fence
         if fence:
             n += 1

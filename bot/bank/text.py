@@ -78,9 +78,12 @@ def clean_inline(text: str) -> str:
 
 def plain(text: str) -> str:
     """Text without Markdown emphasis or inline code marks, for prompts and option labels."""
-    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _ITALIC.sub(r"\1", text)
-    text = _INLINE_CODE.sub(r"\1", text)
+    if "**" in text or "__" in text:
+        text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    if "*" in text:
+        text = _ITALIC.sub(r"\1", text)
+    if "`" in text:
+        text = _INLINE_CODE.sub(r"\1", text)
     return clean_inline(text)
 
 
