@@ -45,7 +45,7 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 # The italic text stops at the next star, so a line of unclosed `` *a`` runs is read in linear time.
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
 _INLINE_CODE = re.compile(r"`([^`]+)`")
-_NON_WORD = re.compile(r"[^\w]+")
+_WORD = re.compile(r"\w+")
 
 
 def unify_punctuation(text: str) -> str:
@@ -62,8 +62,10 @@ def strip_question_label(text: str) -> str:
 
 def content_key(text: str) -> str:
     """A key equal for texts that differ only in markup, case, whitespace or punctuation."""
-    text = _MARKUP.sub(" ", unify_punctuation(text)).casefold()
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    text = unify_punctuation(text)
+    # Without a "<" the only markup that is not already punctuation is "_" (a word character).
+    text = _MARKUP.sub(" ", text) if "<" in text else text.replace("_", " ")
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def prompt_key(prompt: str) -> str:
