@@ -17,6 +17,7 @@ import bisect
 import functools
 import gc
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -338,7 +339,9 @@ class _Reader:
         """
         tokens = _block_tokens("\n".join(self.lines))
         for round_ in range(4):
-            unclosed = [tok for tok in tokens if _open_fence(tok, self.lines)]
+            unclosed = [
+                tok for tok in tokens if tok.type == "fence" and _open_fence(tok, self.lines)
+            ]
             if not unclosed:
                 return tokens
             first = unclosed[0]
@@ -404,6 +407,30 @@ class _Reader:
         at = bisect.bisect_left(self.closer_lines, start)
         return at < len(self.closer_lines) and self.closer_lines[at] < end
 
+    def _closers(self, trees: list[_Tree]) -> list[int]:
+        """The indices of the blocks among ``trees`` that hold a ``</details>`` line.
+
+        Sibling blocks follow each other without overlapping, so each closing line is placed in
+        its block by bisection instead of every block being searched for one.
+        """
+        spans = [_span(t) if t.tok is not None else (-1, -1) for t in trees]
+        starts = [start for start, _ in spans]
+        if not spans or any(
+            start >= end or end > after
+            for (start, end), (after, _) in zip(spans, [*spans[1:], (sys.maxsize, 0)], strict=True)
+        ):
+            return [
+                n for n, t in enumerate(trees) if t.tok is not None and self._has_closer(*_span(t))
+            ]
+        lo = bisect.bisect_left(self.closer_lines, starts[0])
+        hi = bisect.bisect_left(self.closer_lines, spans[-1][1])
+        found: list[int] = []
+        for line in self.closer_lines[lo:hi]:
+            n = bisect.bisect_right(starts, line) - 1
+            if line < spans[n][1] and (not found or found[-1] != n):
+                found.append(n)
+        return found
+
     def src(self, start: int, end: int, indent: int) -> list[tuple[int, str]]:
         end = min(end, len(self.work))
         if indent == 0:  # nothing to cut: the lines as they are
@@ -419,9 +446,7 @@ class _Reader:
         self, trees: list[_Tree], indent: int, expand: bool, in_item: bool = False
     ) -> list[Node]:
         out: list[Node] = []
-        closers = [
-            n for n, t in enumerate(trees) if t.tok is not None and self._has_closer(*_span(t))
-        ]
+        closers = self._closers(trees)
         last_closer = closers[-1] if closers else -1
         i = 0
         while i < len(trees):
