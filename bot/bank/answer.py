@@ -74,18 +74,20 @@ def parse_units(lines: list[str]) -> list[Unit]:
             flush()
             item_indents.clear()
             block = [line.strip()]
+            mark = fence.group(1)
             i += 1
-            while i < len(lines) and not lines[i].strip().startswith(fence.group(1)):
+            while i < len(lines) and not lines[i].strip().startswith(mark):
                 block.append(lines[i].rstrip())
                 i += 1
-            block.append(fence.group(1))
+            block.append(mark)
             units.append(Unit("code", "\n".join(block)))
             i += 1
             continue
         i += 1
         lead = line.lstrip()
         if not lead:
-            flush()
+            if para or item is not None or table:
+                flush()
             continue
         if lead[0] == "|":
             if not table:

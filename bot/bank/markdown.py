@@ -151,18 +151,22 @@ class _Tree:
 def _tree(tokens: list[Token]) -> _Tree:
     root = _Tree(None)
     stack = [root]
+    top = root
     for tok in tokens:
-        if tok.nesting == 1:
+        nesting = tok.nesting
+        if nesting == 1:
             node = _Tree(tok)
-            stack[-1].children.append(node)
+            top.children.append(node)
             stack.append(node)
-        elif tok.nesting == -1:
+            top = node
+        elif nesting == -1:
             if len(stack) > 1:
                 stack.pop()
+                top = stack[-1]
         elif tok.type == "inline":
-            stack[-1].inline = tok
+            top.inline = tok
         else:
-            stack[-1].children.append(_Tree(tok))
+            top.children.append(_Tree(tok))
     return root
 
 
@@ -292,8 +296,16 @@ def _bold_line(line: str) -> str | None:
 
 
 def _dedent(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    widths = [len(t) - len(t.lstrip(" ")) for _, t in lines if t.strip()]
-    cut = min(widths, default=0)
+    """The lines without the indent they all share (``lines`` itself when there is none)."""
+    cut: int | None = None
+    for _, t in lines:
+        if t.strip():
+            width = len(t) - len(t.lstrip(" "))
+            if width == 0:
+                return lines
+            cut = width if cut is None else min(cut, width)
+    if not cut:
+        return lines
     return [(n, t[cut:]) for n, t in lines]
 
 
