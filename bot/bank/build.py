@@ -6,6 +6,7 @@ the cleaning rules are the same for every format.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -123,18 +124,24 @@ def _resolve_variants(
     return reference, alternatives
 
 
+@functools.lru_cache(maxsize=4096)  # prompts repeat ("What's the output?" above code)
+def _normal_prompt(prompt: str) -> tuple[str, str]:
+    """A Markdown prompt without its label and markup, and its :func:`prompt_key`."""
+    prompt = plain(strip_question_label(plain(prompt)))
+    return prompt, prompt_key(prompt)
+
+
 def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Question]:
     """Merge duplicates (same prompt once normalised), clean answers and check Discord limits."""
     groups: dict[str, list[RawQuestion]] = {}
     bodies: dict[str, set[str]] = {}
     keys: dict[str, tuple[str, str]] = {}  # group -> its first question's prompt and body keys
     for raw in raws:
-        prompt = (
-            " ".join(raw.prompt.split())
-            if raw.verbatim
-            else plain(strip_question_label(plain(raw.prompt)))
-        )
-        key = prompt_key(prompt)
+        if raw.verbatim:
+            prompt = " ".join(raw.prompt.split())
+            key = prompt_key(prompt)
+        else:
+            prompt, key = _normal_prompt(raw.prompt)
         if not key:
             problems.warn(raw.line, "skipped a question with an empty prompt")
             continue

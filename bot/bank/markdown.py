@@ -559,8 +559,9 @@ class _Reader:
         while n < end:
             line = self.lines[n]
             if line.strip().lower().startswith("<details"):
-                close = next((m for m in range(n, end) if _DETAILS_END.search(self.lines[m])), None)
-                if close is None:
+                at = bisect.bisect_left(self.closer_lines, n)  # the next </details> line
+                close = self.closer_lines[at] if at < len(self.closer_lines) else None
+                if close is None or close >= end:
                     flush()
                     return n
                 flush()
