@@ -148,13 +148,23 @@ class _Tree:
     inline: Token | None = None
 
 
+# Blocks the reader takes whole, by their lines: what they contain is never looked at.
+_OPAQUE = frozenset({"bullet_list_open", "blockquote_open", "table_open"})
+
+
 def _tree(tokens: list[Token]) -> _Tree:
     root = _Tree(None)
     stack = [root]
     top = root
+    inside = 0  # depth inside an opaque block
     for tok in tokens:
         nesting = tok.nesting
-        if nesting == 1:
+        if inside:
+            inside += nesting
+        elif nesting == 1 and tok.type in _OPAQUE:
+            top.children.append(_Tree(tok))
+            inside = 1
+        elif nesting == 1:
             node = _Tree(tok)
             top.children.append(node)
             stack.append(node)
@@ -326,30 +336,33 @@ class _Reader:
     def __init__(self, text: str, problems: Problems) -> None:
         self.problems = problems
         self.lines = text.split("\n")
-        self._front_matter()
-        tokens = self._parse()
+        if self._front_matter():
+            text = "\n".join(self.lines)
+        tokens = self._parse(text)
         self.root = _tree(tokens)
         self.work = list(self.lines)
         self.closer_lines = [
             n for n, line in enumerate(self.lines) if "</" in line and _DETAILS_END.search(line)
         ]
 
-    def _front_matter(self) -> None:
+    def _front_matter(self) -> bool:
+        """Blank a YAML front matter block; whether there was one."""
         if self.lines and self.lines[0].strip() == "---":
             for n in range(1, min(len(self.lines), 200)):
                 if self.lines[n].strip() in ("---", "..."):
                     for k in range(n + 1):
                         self.lines[k] = ""
-                    return
+                    return True
+        return False
 
-    def _parse(self) -> list[Token]:
+    def _parse(self, text: str) -> list[Token]:
         """Tokens, with each code fence never closed ended at the next blank line (warned).
 
         A fence the parser leaves open is found on the first parse; the lines after it are then
         scanned once for every other open fence, so a file of many costs one more parse, not one
         per fence. What the scan cannot settle is closed one fence a parse, a few times at most.
         """
-        tokens = _block_tokens("\n".join(self.lines))
+        tokens = _block_tokens(text)  # the lines, joined
         for round_ in range(4):
             unclosed = [
                 tok for tok in tokens if tok.type == "fence" and _open_fence(tok, self.lines)
