@@ -62,6 +62,7 @@ def _collector_paused() -> Iterator[None]:
         if was_enabled:
             gc.enable()
 
+
 # No pattern below has two unbounded quantifiers that can match the same text next to each other.
 _Q_MARK = re.compile(
     r"^[*_]{0,2}(?:Q|Question)\s*(?:#\s*)?(?:\d+\s*)?(?:[*_]{1,2}\s*)?[:.)][*_]{0,2}\s*(?P<text>.*)$",
