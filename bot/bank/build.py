@@ -150,16 +150,16 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
         bodies.setdefault(key, set()).add(body_key)
         # Two questions with the same prompt and different bodies ("What's the output?" above
         # different code) are different questions.
-        group = f"{key}\n{body_key}" if body_key else key
-        if group in groups:
-            first = groups[group][0]
+        merge_key = f"{key}\n{body_key}" if body_key else key
+        if merge_key in groups:
+            first = groups[merge_key][0]
             problems.warn(
                 raw.line,
                 f"merged duplicate of the question at line {first.line}: {shorten(prompt, 60)!r}",
             )
         else:
-            keys[group] = (key, body_key)
-        groups.setdefault(group, []).append(raw)
+            keys[merge_key] = (key, body_key)
+        groups.setdefault(merge_key, []).append(raw)
 
     questions: list[Question] = []
     for group_key, group in groups.items():
