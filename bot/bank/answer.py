@@ -69,31 +69,34 @@ def parse_units(lines: list[str]) -> list[Unit]:
 
     while i < len(lines):
         line = lines[i].rstrip()
-        fence = _FENCE.match(line)
+        fence = _FENCE.match(line) if "```" in line or "~~~" in line else None
         if fence:
             flush()
             item_indents.clear()
             block = [line.strip()]
+            mark = fence.group(1)
             i += 1
-            while i < len(lines) and not lines[i].strip().startswith(fence.group(1)):
+            while i < len(lines) and not lines[i].strip().startswith(mark):
                 block.append(lines[i].rstrip())
                 i += 1
-            block.append(fence.group(1))
+            block.append(mark)
             units.append(Unit("code", "\n".join(block)))
             i += 1
             continue
         i += 1
-        if not line.strip():
-            flush()
+        lead = line.lstrip()
+        if not lead:
+            if para or item is not None or table:
+                flush()
             continue
-        if line.lstrip().startswith("|"):
+        if lead[0] == "|":
             if not table:
                 flush()
             table.append(line)
             continue
         if table:
             flush()
-        m = _ITEM.match(line)
+        m = _ITEM.match(line) if lead[0] in "*+-" or lead[0].isdigit() else None
         if m:
             flush()
             marker = m.group("marker")
@@ -103,7 +106,7 @@ def parse_units(lines: list[str]) -> list[Unit]:
         if item is not None and _indent_width(line) > item[0]:
             item[2].append(line.strip())
             continue
-        bold = _BOLD_LINE.match(line)
+        bold = _BOLD_LINE.match(line) if lead[0] in "*_" else None
         if bold:
             flush()
             item_indents.clear()

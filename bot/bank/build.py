@@ -6,11 +6,12 @@ the cleaning rules are the same for every format.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from bot.bank.answer import Unit, dedupe_units, render_units
-from bot.bank.model import Difficulty, Question, question_id
+from bot.bank.model import Difficulty, Question, question_id_of_keys
 from bot.bank.text import content_key, plain, prompt_key, shorten, strip_question_label
 
 # Discord limits the question must fit in (see docs/banks.md): the prompt is an embed
@@ -123,17 +124,24 @@ def _resolve_variants(
     return reference, alternatives
 
 
+@functools.lru_cache(maxsize=4096)  # prompts repeat ("What's the output?" above code)
+def _normal_prompt(prompt: str) -> tuple[str, str]:
+    """A Markdown prompt without its label and markup, and its :func:`prompt_key`."""
+    prompt = plain(strip_question_label(plain(prompt)))
+    return prompt, prompt_key(prompt)
+
+
 def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Question]:
     """Merge duplicates (same prompt once normalised), clean answers and check Discord limits."""
     groups: dict[str, list[RawQuestion]] = {}
     bodies: dict[str, set[str]] = {}
+    keys: dict[str, tuple[str, str]] = {}  # group -> its first question's prompt and body keys
     for raw in raws:
-        prompt = (
-            " ".join(raw.prompt.split())
-            if raw.verbatim
-            else plain(strip_question_label(plain(raw.prompt)))
-        )
-        key = prompt_key(prompt)
+        if raw.verbatim:
+            prompt = " ".join(raw.prompt.split())
+            key = prompt_key(prompt)
+        else:
+            prompt, key = _normal_prompt(raw.prompt)
         if not key:
             problems.warn(raw.line, "skipped a question with an empty prompt")
             continue
@@ -142,18 +150,21 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
         bodies.setdefault(key, set()).add(body_key)
         # Two questions with the same prompt and different bodies ("What's the output?" above
         # different code) are different questions.
-        key = f"{key}\n{body_key}" if body_key else key
-        if key in groups:
-            first = groups[key][0]
+        merge_key = f"{key}\n{body_key}" if body_key else key
+        if merge_key in groups:
+            first = groups[merge_key][0]
             problems.warn(
                 raw.line,
                 f"merged duplicate of the question at line {first.line}: {shorten(prompt, 60)!r}",
             )
-        groups.setdefault(key, []).append(raw)
+        else:
+            keys[merge_key] = (key, body_key)
+        groups.setdefault(merge_key, []).append(raw)
 
     questions: list[Question] = []
-    for group in groups.values():
+    for group_key, group in groups.items():
         first = group[0]
+        key, body_key = keys[group_key]
         label = f"question {shorten(first.prompt, 50)!r}"
         variants = [(raw.line, units) for raw in group for units in raw.answers]
         reference, alternatives = _resolve_variants(variants, problems, label)
@@ -195,10 +206,8 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
             )
         questions.append(
             Question(
-                id=(
-                    question_id(first.prompt, first.body)
-                    if len(bodies[prompt_key(first.prompt)]) > 1
-                    else question_id(first.prompt)
+                id=question_id_of_keys(
+                    key, body_key if first.body and len(bodies[key]) > 1 else None
                 ),
                 prompt=first.prompt,
                 body=first.body,

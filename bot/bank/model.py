@@ -44,9 +44,13 @@ def question_id(prompt: str, body: str = "") -> str:
     ``body`` is given only where two different questions of a bank share a prompt ("What's the
     output?" above different code): then the body tells them apart.
     """
-    key = prompt_key(prompt)
-    if body:
-        key = f"{key}\n{content_key(body)}"
+    return question_id_of_keys(prompt_key(prompt), content_key(body) if body else None)
+
+
+def question_id_of_keys(prompt_key: str, body_key: str | None = None) -> str:
+    """:func:`question_id` from the prompt's :func:`prompt_key` and, if the body is given, the
+    body's :func:`content_key`, for a caller that has computed them already."""
+    key = prompt_key if body_key is None else f"{prompt_key}\n{body_key}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 

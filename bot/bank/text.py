@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 
@@ -45,11 +46,15 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 # The italic text stops at the next star, so a line of unclosed `` *a`` runs is read in linear time.
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
 _INLINE_CODE = re.compile(r"`([^`]+)`")
-_NON_WORD = re.compile(r"[^\w]+")
+# What ``\1`` would insert, without the template being expanded in Python for every match.
+_FIRST_GROUP = operator.methodcaller("group", 1)
+_WORD = re.compile(r"\w+")
 
 
 def unify_punctuation(text: str) -> str:
     """Straight quotes, plain hyphens and plain spaces instead of their typographic variants."""
+    if text.isascii():
+        return text  # nothing to normalise or translate
     return unicodedata.normalize("NFKC", text).translate(_PUNCT_STYLE)
 
 
@@ -60,8 +65,10 @@ def strip_question_label(text: str) -> str:
 
 def content_key(text: str) -> str:
     """A key equal for texts that differ only in markup, case, whitespace or punctuation."""
-    text = _MARKUP.sub(" ", unify_punctuation(text)).casefold()
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    text = unify_punctuation(text)
+    # Without a "<" the only markup that is not already punctuation is "_" (a word character).
+    text = _MARKUP.sub(" ", text) if "<" in text else text.replace("_", " ")
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def prompt_key(prompt: str) -> str:
@@ -76,9 +83,12 @@ def clean_inline(text: str) -> str:
 
 def plain(text: str) -> str:
     """Text without Markdown emphasis or inline code marks, for prompts and option labels."""
-    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _ITALIC.sub(r"\1", text)
-    text = _INLINE_CODE.sub(r"\1", text)
+    if "**" in text or "__" in text:
+        text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    if "*" in text:
+        text = _ITALIC.sub(_FIRST_GROUP, text)
+    if "`" in text:
+        text = _INLINE_CODE.sub(_FIRST_GROUP, text)
     return clean_inline(text)
 
 
