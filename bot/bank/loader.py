@@ -17,6 +17,7 @@ from bot.bank.markdown import parse_markdown
 from bot.bank.model import Bank
 from bot.bank.opentriviaqa import is_opentriviaqa, read_jsonl, read_opentriviaqa
 from bot.bank.plaintext import is_plaintext, read_plaintext
+from bot.bank.rst import read_rst
 from bot.bank.structured import (
     ShapeError,
     check_json_shape,
@@ -39,6 +40,7 @@ JSON_SUFFIXES = (".json",)
 CSV_SUFFIXES = (".csv",)
 ANKI_SUFFIXES = (".tsv",)  # and .txt files that start with Anki's "#separator:" or "#html:"
 JSONL_SUFFIXES = (".jsonl",)
+RST_SUFFIXES = (".rst", ".rest")
 BANK_SUFFIXES = (
     MARKDOWN_SUFFIXES
     + YAML_SUFFIXES
@@ -46,6 +48,7 @@ BANK_SUFFIXES = (
     + CSV_SUFFIXES
     + ANKI_SUFFIXES
     + JSONL_SUFFIXES
+    + RST_SUFFIXES
 )
 # What `bank check` calls each format (LoadResult.format is the key).
 FORMAT_NAMES = {
@@ -58,6 +61,7 @@ FORMAT_NAMES = {
     "plaintext": "plain-text Q&A",
     "opentriviaqa": "OpenTriviaQA text",
     "jsonl": "JSON Lines",
+    "rst": "reStructuredText",
 }
 
 BUNDLED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks"
@@ -146,7 +150,7 @@ def _load_bank(path: Path) -> LoadResult:
         problems.error(
             None,
             f"unknown bank format {suffix or '(no extension)'!r}: "
-            "use .md (Markdown Q&A), .yaml/.yml, .json, .jsonl, .csv, .txt or .tsv",
+            "use .md (Markdown Q&A), .rst, .yaml/.yml, .json, .jsonl, .csv, .txt or .tsv",
         )
         return result
     try:
@@ -188,6 +192,9 @@ def _load_bank(path: Path) -> LoadResult:
     elif suffix == ".txt" and is_plaintext(text):
         result.format = "plaintext"
         raws = read_plaintext(text, problems)
+    elif suffix in RST_SUFFIXES:
+        result.format = "rst"
+        name, raws, result.shape = read_rst(text, problems)
     elif suffix in MARKDOWN_SUFFIXES:
         result.format = "markdown"
         name, raws, result.shape = parse_markdown(text, problems)

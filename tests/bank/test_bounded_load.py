@@ -162,3 +162,50 @@ def test_many_code_fences_never_closed_load_in_bounded_time(tmp_path: Path) -> N
     assert out["errors"] == []
     assert out["questions"] == [f"Q{i}?" for i in range(count)]
     assert isinstance(out["warnings"], list) and len(out["warnings"]) == count
+
+
+def _rst_sections(limit: int) -> tuple[str, int]:
+    entries: list[str] = []
+    size = 0
+    while True:
+        i = len(entries)
+        entry = f"Question {i}?\n{'~' * 20}\n\nAnswer {i} with ``code`` and :class:`Role{i}`.\n\n"
+        if size + len(entry) > limit:
+            return "".join(entries), i
+        entries.append(entry)
+        size += len(entry)
+
+
+RST = {
+    # just under the reStructuredText limit (256 KiB): docutils' slowest inputs still load
+    "many sections": _rst_sections(250_000),
+    "dense inline markup": (
+        "Inline?\n~~~~~~~\n\n" + "*a* ``b`` :class:`c` `d`_ |e| [#]_ **f**\n" * 6000,
+        1,
+    ),
+    "nested lists": (
+        "Nested?\n~~~~~~~\n\n" + "".join(f"{'  ' * n}- {n}\n\n" for n in range(60)),
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", list(RST))
+def test_rst_reads_in_bounded_time(shape: str, tmp_path: Path) -> None:
+    content, count = RST[shape]
+    path = tmp_path / "hostile.rst"
+    path.write_text(content, encoding="utf-8")
+    out = _child("load_bank", path)
+    assert isinstance(out["questions"], list) and len(out["questions"]) == count
+    assert not any("Traceback" in e for e in out["errors"])  # type: ignore[attr-defined]
+
+
+def test_rst_nested_too_deep_is_refused_with_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.rst"
+    path.write_text(
+        "Deep?\n=====\n\n" + "".join(" " * n + "x\n\n" for n in range(600)), encoding="utf-8"
+    )
+    out = _child("load_bank", path)
+    assert out["errors"] == [f"{path}: the reStructuredText is nested too deeply to read"]
+    done = _cli(path)
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
