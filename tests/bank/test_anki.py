@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.bank import Difficulty, LoadResult
 from bot.bank.html_text import html_to_text
+from tests.bank.cli import bank_cli
 
 Load = Callable[..., LoadResult]
 
@@ -170,22 +169,16 @@ def test_txt_without_anki_headers_is_not_anki(load: Load) -> None:
     assert result.format == "markdown"
 
 
-def _bank(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "bank", *args], capture_output=True, text=True, check=False
-    )
-
-
 def test_cli_check_and_quiz(tmp_path: Path) -> None:
     path = tmp_path / "deck.txt"
     path.write_text(
         "#separator:tab\n#html:true\nWhat is 2+2?\t4\nWhat is 3+3?\t6\nWhat is 4+4?\t8\n",
         encoding="utf-8",
     )
-    check = _bank("check", str(path))
+    check = bank_cli("check", str(path))
     assert check.returncode == 0, check.stdout
     assert f"{path}: anki (Anki text export) 'deck', 3 question(s)" in check.stdout
-    quiz = _bank("quiz", str(path), "--json")
+    quiz = bank_cli("quiz", str(path), "--json")
     assert quiz.returncode == 0, quiz.stderr
     questions = json.loads(quiz.stdout)["questions"]
     assert [q["prompt"] for q in questions] == ["What is 2+2?", "What is 3+3?", "What is 4+4?"]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.bank import Difficulty, LoadResult
+from tests.bank.cli import bank_cli
 
 Load = Callable[..., LoadResult]
 
@@ -138,21 +137,15 @@ def test_unknown_difficulty_is_a_warning(load: Load) -> None:
     ]
 
 
-def _bank(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "bank", *args], capture_output=True, text=True, check=False
-    )
-
-
 def test_cli_check_and_quiz(tmp_path: Path) -> None:
     path = tmp_path / "mc.csv"
     path.write_text(
         "question,choices,correct\nWhich is immutable?,list|dict|tuple,C\n", encoding="utf-8"
     )
-    check = _bank("check", str(path))
+    check = bank_cli("check", str(path))
     assert check.returncode == 0, check.stdout
     assert f"{path}: csv (CSV) 'mc', 1 question(s)" in check.stdout
-    quiz = _bank("quiz", str(path), "--json")
+    quiz = bank_cli("quiz", str(path), "--json")
     assert quiz.returncode == 0, quiz.stderr
     (q,) = json.loads(quiz.stdout)["questions"]
     assert (q["options"], q["correct_option"]) == (["list", "dict", "tuple"], 2)

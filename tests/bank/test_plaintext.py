@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.bank import LoadResult
+from tests.bank.cli import bank_cli
 
 Load = Callable[..., LoadResult]
 
@@ -90,19 +89,13 @@ def test_txt_is_routed_by_content(load: Load) -> None:
     ]
 
 
-def _bank(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "bank", *args], capture_output=True, text=True, check=False
-    )
-
-
 def test_cli_check_and_quiz(tmp_path: Path) -> None:
     path = tmp_path / "os.txt"
     path.write_text(QA, encoding="utf-8")
-    check = _bank("check", str(path))
+    check = bank_cli("check", str(path))
     assert check.returncode == 0, check.stdout
     assert f"{path}: plaintext (plain-text Q&A) 'os', 5 question(s)" in check.stdout
-    quiz = _bank("quiz", str(path), "--json")
+    quiz = bank_cli("quiz", str(path), "--json")
     assert quiz.returncode == 0, quiz.stderr
     questions = json.loads(quiz.stdout)["questions"]
     assert len(questions) == 5

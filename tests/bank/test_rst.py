@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.bank import LoadResult
+from tests.bank.cli import bank_cli
 
 Load = Callable[..., LoadResult]
 
@@ -228,24 +227,18 @@ def test_too_large_or_too_deep_is_refused_with_one_error(load: Load) -> None:
     assert deep.errors == [f"{deep.path}: the reStructuredText is nested too deeply to read"]
 
 
-def _bank(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "bank", *args], capture_output=True, text=True, check=False
-    )
-
-
 def test_cli_check_and_quiz(tmp_path: Path) -> None:
     path = tmp_path / "net.rst"
     path.write_text(FAQ, encoding="utf-8")
-    check = _bank("check", str(path))
+    check = bank_cli("check", str(path))
     assert check.returncode == 0, check.stdout
     assert check.stdout.splitlines()[0] == (
         f"{path}: rst (reStructuredText) 'Networking FAQ', 4 question(s); "
         "questions are level-3 section titles; level-2 sections are topics"
     )
-    as_json = json.loads(_bank("check", str(path), "--json").stdout)
+    as_json = json.loads(bank_cli("check", str(path), "--json").stdout)
     assert as_json["files"][0]["format"] == "rst"
-    quiz = _bank("quiz", str(path), "--json")
+    quiz = bank_cli("quiz", str(path), "--json")
     assert quiz.returncode == 0, quiz.stderr
     questions = json.loads(quiz.stdout)["questions"]
     assert [q["prompt"] for q in questions][:2] == ["What is a packet?", "Why use TCP?"]
@@ -256,7 +249,7 @@ def test_cli_check_and_quiz(tmp_path: Path) -> None:
         "What?\n=====\n\nYes.\n\n+-----+\n| bad table\n+--+\n\nWhy?\n====\n\nNo.\n",
         encoding="utf-8",
     )
-    done = _bank("check", str(bad))
+    done = bank_cli("check", str(bad))
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
     assert f"  error: {bad}:8: reStructuredText: Malformed table." in done.stdout
