@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from bot.bank import cloze
 from bot.bank.answer import Unit, dedupe_units, render_units
 from bot.bank.model import Difficulty, Question, question_id_of_keys
 from bot.bank.text import content_key, plain, prompt_key, shorten, strip_question_label
@@ -131,12 +132,29 @@ def _normal_prompt(prompt: str) -> tuple[str, str]:
     return prompt, prompt_key(prompt)
 
 
+def _clozes_well_formed(raw: RawQuestion, problems: Problems) -> bool:
+    """Report each malformed ``{{c1::...}}`` of the prompt at its line; False if there is one."""
+    found = cloze.errors(raw.prompt)
+    for error in found:
+        line = raw.line + raw.prompt.count("\n", 0, error.offset) if raw.line else None
+        problems.error(line, f"question {shorten(plain(raw.prompt), 50)!r}: {error.message}")
+    return not found
+
+
+def _cloze_answer(prompt: str, explanation: str) -> str:
+    """A cloze's reference answer: its text with the gaps filled in, then what the bank adds."""
+    text = cloze.filled(prompt, bold=True)
+    return f"{text}\n\n{explanation}" if explanation and explanation != text else text
+
+
 def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Question]:
     """Merge duplicates (same prompt once normalised), clean answers and check Discord limits."""
     groups: dict[str, list[RawQuestion]] = {}
     bodies: dict[str, set[str]] = {}
     keys: dict[str, tuple[str, str]] = {}  # group -> its first question's prompt and body keys
     for raw in raws:
+        if not _clozes_well_formed(raw, problems):
+            continue
         if raw.verbatim:
             prompt = " ".join(raw.prompt.split())
             key = prompt_key(prompt)
@@ -178,7 +196,7 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
                 f"{label} accepts {alias!r}, the acronym it asks about: typing the question's "
                 "own acronym would score",
             )
-        if not reference and not choices and not aliases:
+        if not reference and not choices and not aliases and not cloze.is_cloze(first.prompt):
             problems.warn(first.line, f"skipped {label}: it has no answer")
             continue
         if len(first.prompt) > MAX_PROMPT_CHARS:
@@ -196,6 +214,8 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
             )
             continue
         answer = render_units(reference) if reference else (aliases[0] if aliases else "")
+        if cloze.is_cloze(first.prompt):
+            answer = _cloze_answer(first.prompt, answer)
         if not answer and choices is not None and correct is not None:
             answer = choices[correct]
         if len(answer) > MAX_ANSWER_CHARS:

@@ -270,7 +270,7 @@ def read_native(data: dict[Any, Any], problems: Problems) -> tuple[str | None, l
             continue
         if kind in ("short", "short_answer") and not aliases:
             aliases = [answer.strip()] if answer.strip() else []
-        if not answer.strip() and not choices and not aliases:
+        if not answer.strip() and not choices and not aliases and "{{c" not in prompt:
             problems.error(where, f"{label}: needs an 'answer', 'choices' or 'aliases'")
             continue
         raws.append(

@@ -88,8 +88,13 @@ def plain(text: str) -> str:
     if "*" in text:
         text = _ITALIC.sub(_FIRST_GROUP, text)
     if "`" in text:
-        text = _INLINE_CODE.sub(_FIRST_GROUP, text)
+        text = _INLINE_CODE.sub(_unquoted_code, text)
     return clean_inline(text)
+
+
+def _unquoted_code(match: re.Match[str]) -> str:
+    # Code that writes a cloze (`{{c1::x}}`) keeps its marks: without them it would be a gap.
+    return match.group() if "{{c" in match.group(1) else match.group(1)
 
 
 def shorten(text: str, limit: int) -> str:
