@@ -487,3 +487,104 @@ def test_bank_quiz_asks_the_authors_choices(tmp_path: Path) -> None:
     )
     asked = [(q["options"], q["correct_option"]) for q in json.loads(done.stdout)["questions"]]
     assert asked == [(["Link", "Network", "Transport"], 1), (["80", "443", "22"], 1)]
+
+
+# clozes ---------------------------------------------------------------------------------------
+
+
+def test_a_cloze_prompt_keeps_its_gaps_and_needs_no_answer(load: Load) -> None:
+    doc = (
+        "# Transformers\n\n"
+        "Q: The {{c1::transformer}} relies on {{c2::self-attention::a mechanism}}.\n\n"
+        "Q: {{c1::Backpropagation}} computes the gradients.\n"
+        "A: It applies the chain rule layer by layer.\n"
+    )
+    assert questions(load("clozes.md", doc)) == [
+        (
+            "The {{c1::transformer}} relies on {{c2::self-attention::a mechanism}}.",
+            "The **transformer** relies on **self-attention**.",
+        ),
+        (
+            "{{c1::Backpropagation}} computes the gradients.",
+            "**Backpropagation** computes the gradients.\n\n"
+            "It applies the chain rule layer by layer.",
+        ),
+    ]
+
+
+def test_cloze_headings_without_content_are_questions_of_a_heading_bank(load: Load) -> None:
+    doc = (
+        "### What is a tensor?\nA multi-dimensional array.\n\n"
+        "### The {{c1::encoder}} reads the input.\n\n"
+        "### What is a GPU?\nA graphics processor.\n"
+    )
+    assert questions(load("headings.md", doc)) == [
+        ("What is a tensor?", "A multi-dimensional array."),
+        ("The {{c1::encoder}} reads the input.", "The **encoder** reads the input."),
+        ("What is a GPU?", "A graphics processor."),
+    ]
+
+
+def test_a_cloze_in_inline_code_or_a_code_block_is_code(load: Load) -> None:
+    doc = (
+        "Q: What does `{{c1::Paris}}` write in an Anki note?\n"
+        "A: A gap whose answer is Paris.\n\n"
+        "Q: What does this template print?\n\n"
+        "```\n{{c1::unclosed\n```\n\n"
+        "A: Nothing: it is a broken cloze.\n\n"
+        "Q: `{{c1::x}}` without an answer\n"
+    )
+    result = load("code.md", doc)
+    assert result.errors == [] and result.bank is not None
+    first, second = result.bank.questions
+    assert first.prompt == "What does `{{c1::Paris}}` write in an Anki note?"
+    assert first.answer == "A gap whose answer is Paris."
+    assert second.body == "```\n{{c1::unclosed\n```"
+    assert result.warnings == [
+        f"{result.path}:12: skipped question '`{{{{c1::x}}}}` without an answer': it has no answer"
+    ]
+
+
+def test_malformed_clozes_are_errors_at_their_line(load: Load) -> None:
+    doc = (
+        "Q: The {{c1::encoder}} reads the input.\n\n"
+        "Q: The {{c1::decoder writes the output.\n\n"
+        "Q: An {{c1::}} empty gap.\n\n"
+        "Q: A gap {{c::without}} a number.\n\n"
+        "Q: Nested {{c1::a {{c2::b}} c}} gaps.\n\n"
+        "Q: What is a tensor?\n"
+        "A: An array.\n"
+    )
+    result = load("broken.md", doc)
+    assert result.bank is not None
+    assert [q.prompt for q in result.bank.questions] == [
+        "The {{c1::encoder}} reads the input.",
+        "What is a tensor?",
+    ]
+    path = result.path
+    assert result.errors == [
+        f"{path}:3: question 'The {{{{c1::decoder writes the output.': the cloze "
+        "'{{c1::decoder writes the output.' is never closed with '}}'",
+        f"{path}:5: question 'An {{{{c1::}}}} empty gap.': the cloze '{{{{c1::}}}}' has an empty "
+        "answer",
+        f"{path}:7: question 'A gap {{{{c::without}}}} a number.': the cloze '{{{{c::without}}}}' "
+        "has no number: write {{c1::...}}, {{c2::...}}",
+        f"{path}:9: question 'Nested {{{{c1::a {{{{c2::b}}}} c}}}} gaps.': the cloze "
+        "'{{c1::a {{c2::b}}' is not closed before the next one opens (clozes cannot nest)",
+    ]
+
+
+def test_bank_check_reports_a_malformed_cloze_and_fails(tmp_path: Path) -> None:
+    path = tmp_path / "broken.md"
+    path.write_text("Q: Fine {{c1::gap}}.\n\nQ: Broken {{c0::gap}}.\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "bank", "check", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert (
+        f"error: {path}:3: question 'Broken {{{{c0::gap}}}}.': the cloze '{{{{c0::gap}}}}' is "
+        "numbered 0: cloze numbers start at c1" in done.stdout
+    )

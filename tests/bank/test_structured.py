@@ -253,3 +253,64 @@ def test_a_topic_that_is_not_text_is_ignored_with_a_warning(load: Load) -> None:
     assert result.errors == [] and result.bank is not None
     assert [q.topic for q in result.bank.questions] == [None, "Maths"]
     assert result.warnings == [f"{result.path}:2: question 1: 'topic' must be text; ignored"]
+
+
+def test_a_native_cloze_prompt_needs_no_answer(load: Load) -> None:
+    result = load(
+        "clozes.yaml",
+        "questions:\n"
+        '  - prompt: "The {{c1::transformer}} relies on {{c2::attention::a mechanism}}."\n'
+        '  - prompt: "{{c1::Adam}} adapts each step size."\n'
+        "    answer: It keeps running averages of the gradients.\n"
+        "    aliases: [Adaptive Moment Estimation]\n",
+    )
+    assert result.errors == [] and result.bank is not None
+    first, second = result.bank.questions
+    assert first.prompt == "The {{c1::transformer}} relies on {{c2::attention::a mechanism}}."
+    assert first.answer == "The **transformer** relies on **attention**."
+    assert second.answer == (
+        "**Adam** adapts each step size.\n\nIt keeps running averages of the gradients."
+    )
+    assert second.aliases == ("Adaptive Moment Estimation",)
+
+
+def test_a_json_cloze_is_read_the_same_way(load: Load) -> None:
+    doc = {"questions": [{"prompt": "The {{c1::decoder}} writes the output."}]}
+    result = load("clozes.json", json.dumps(doc))
+    assert result.errors == [] and result.bank is not None
+    (q,) = result.bank.questions
+    assert q.answer == "The **decoder** writes the output."
+
+
+def test_a_malformed_native_cloze_is_an_error_at_its_question(load: Load) -> None:
+    result = load(
+        "broken.yaml",
+        "questions:\n"
+        '  - prompt: "Fine {{c1::gap}}."\n'
+        '  - prompt: "Broken {{c1::gap."\n'
+        "  - prompt: What is a tensor?\n"
+        "    answer: An array.\n",
+    )
+    assert result.bank is not None and len(result.bank.questions) == 2
+    assert result.errors == [
+        f"{result.path}:3: question 'Broken {{{{c1::gap.': the cloze '{{{{c1::gap.' is never "
+        "closed with '}}'"
+    ]
+
+
+def test_a_native_true_false_takes_its_truth_from_answer(load: Load) -> None:
+    result = load(
+        "tf.yaml",
+        "questions:\n"
+        "  - prompt: Sets keep insertion order.\n"
+        "    type: true_false\n"
+        "    answer: false\n"
+        "    explanation: Only dicts promise an order.\n",
+    )
+    assert result.errors == [] and result.bank is not None
+    (q,) = result.bank.questions
+    assert (q.choices, q.correct, q.answer) == (
+        ("True", "False"),
+        1,
+        "Only dicts promise an order.",
+    )
