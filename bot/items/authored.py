@@ -18,8 +18,11 @@ TRUE_FALSE = ("True", "False")
 # A select option's label holds 100 characters: a longer filled-in text is left to the caller.
 MAX_KEY_POINT = 100
 # An answer that is a verdict: "True", "**False.**", "False: lists are ordered", "True, but ...".
-# "True positives are ..." is no verdict: the word must end the answer or meet punctuation.
-_VERDICT = re.compile(r"^(?P<word>true|false)(?:\s*$|\s*[.!:;,)\-\u2013\u2014]\s*)", re.I)
+# "True positives are ..." and "False-positive rate" are no verdict: the word must end the
+# answer, or meet punctuation, or a dash between spaces.
+_VERDICT = re.compile(
+    r"^(?P<word>true|false)(?:\s*$|\s*[.!:;,)]\s*|\s+[-\u2013\u2014]\s+)", re.IGNORECASE
+)
 
 
 def cloze_items(question: Question) -> list[Item]:

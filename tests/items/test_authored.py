@@ -137,6 +137,7 @@ def test_the_bank_explanation_explains_both_options() -> None:
         ("**False.** Dicts keep insertion order too.", 1, "Dicts keep insertion order too."),
         ("false: sets have no order", 1, "sets have no order"),
         ("True, but only since Python 3.7.", 0, "but only since Python 3.7."),
+        ("False \u2014 sets have no order.", 1, "sets have no order."),
     ],
 )
 def test_an_answer_that_is_a_verdict_makes_a_true_false_item(
@@ -148,7 +149,14 @@ def test_an_answer_that_is_a_verdict_makes_a_true_false_item(
 
 
 @pytest.mark.parametrize(
-    "answer", ["True positives are the cases found correctly.", "Falsehood", "Yes", "It is true."]
+    "answer",
+    [
+        "True positives are the cases found correctly.",
+        "False-positive rate: the share of negatives flagged.",
+        "Falsehood",
+        "Yes",
+        "It is true.",
+    ],
 )
 def test_an_answer_that_only_starts_with_the_word_is_no_verdict(answer: str) -> None:
     assert true_false_item(ask("What is a true positive?", answer)) is None
