@@ -132,12 +132,27 @@ def key_term(prompt: str) -> str | None:
     return None
 
 
-def detach(sentence: str) -> str:
+def detach(sentence: str, subject: frozenset[str] = frozenset()) -> str:
     """``sentence`` without its leading subject, pronoun or article, capitalised: "Latent space
-    is a lower-dimensional representation." -> "Lower-dimensional representation."."""
+    is a lower-dimensional representation." -> "Lower-dimensional representation.".
+
+    ``subject`` holds the stems of the answer's own prompt: a sentence that opens with them
+    ("Dropout randomly silences units") opens with its verb instead."""
     text = _LEAD.sub("", sentence, count=1)
     text = _ARTICLE.sub("", text, count=1)
+    words = text.split(" ")
+    lead = 0
+    while lead < len(words) - 1 and _is_subject(words[lead], subject):
+        lead += 1
+    text = " ".join(words[lead:])
     return text[:1].upper() + text[1:] if text else text
+
+
+def _is_subject(word: str, subject: frozenset[str]) -> bool:
+    found = _WORD.findall(word)
+    return bool(found) and all(
+        w.casefold() in ("a", "an", "the") or stem(w) in subject for w in found
+    )
 
 
 def second_half(prompt: str) -> re.Pattern[str] | None:
@@ -338,7 +353,8 @@ class SummaryMaker:
         term = key_term(question.prompt)
         key = content_stems(term) if term else frozenset()
         about = f"the answer to: {plain(question.prompt)}"
-        detached = [detach(s) for s in parsed.sentences]
+        subject = self._stems_of_prompt(question)
+        detached = [detach(s, subject) for s in parsed.sentences]
         for n, text in enumerate(detached):
             if n in used or not _usable(text):
                 continue
@@ -346,7 +362,7 @@ class SummaryMaker:
             if n + 1 < len(detached) and n + 1 not in used and _usable(detached[n + 1]):
                 yield _statement(f"{text} {detached[n + 1]}", question.id, 2, key, about)
         for entry in parsed.entries:
-            text = detach(entry.description)
+            text = detach(entry.description, subject)
             if _usable(text):
                 explains = f"{entry.label} (from the answer to: {plain(question.prompt)})"
                 yield _statement(text, question.id, 1, content_stems(entry.label), explains)
@@ -483,10 +499,11 @@ def _right_sentences(
     sentences = parsed.sentences
     if not sentences:
         return "the answer has no sentence to summarise"
+    detached = [detach(s, banned) for s in sentences]
     clean = [
         n
-        for n, s in enumerate(sentences)
-        if _usable(detach(s)) and banned.isdisjoint(content_stems(detach(s)))
+        for n, text in enumerate(detached)
+        if _usable(text) and banned.isdisjoint(content_stems(text))
     ]
     what = next((n for n in clean if n < 2), None)
     if what is None:
@@ -498,7 +515,7 @@ def _right_sentences(
             return "the answer has no sentence for the second half of the prompt"
         used.append(why)
     used.sort()
-    text = " ".join(detach(sentences[n]) for n in used)
+    text = " ".join(detached[n] for n in used)
     answer = " ".join(sentences[n] for n in used)
     return _Right(text, answer, "sentence", len(used), frozenset(used))
 
