@@ -273,6 +273,7 @@ class _ListOption:
 class _Pool:
     statements: dict[int, tuple[list[int], list[_Statement]]] = field(default_factory=dict)
     lists: list[_LabelList] = field(default_factory=list)
+    lists_by_topic: dict[str, list[_LabelList]] = field(default_factory=dict)
     topics: dict[str, str | None] = field(default_factory=dict)
 
 
@@ -286,6 +287,7 @@ class SummaryMaker:
         self._prompt_stems: dict[str, frozenset[str]] = {}
         self._pool: _Pool | None = None
         self._askable: dict[str, bool] = {}
+        self._wrong: dict[str, list[_Statement | _ListOption]] = {}
 
     # -- preparation ------------------------------------------------------------------------
 
@@ -338,6 +340,8 @@ class SummaryMaker:
                 label_list = self._label_list(q)
                 if label_list is not None:
                     pool.lists.append(label_list)
+                    if q.topic:
+                        pool.lists_by_topic.setdefault(q.topic, []).append(label_list)
             for size, statements in by_size.items():
                 statements.sort(key=lambda s: len(s.text))
                 pool.statements[size] = ([len(s.text) for s in statements], statements)
@@ -437,22 +441,21 @@ class SummaryMaker:
         return rng.choice(candidate.texts)
 
     def _eligible(self, question: Question, right: _Right) -> list[_Statement | _ListOption]:
-        """The wrong options ``question`` may show, best first: the same for every seed."""
+        """The wrong options ``question`` may show, best first: the same for every seed, so
+        read once per question."""
+        found = self._wrong.get(question.id)
+        if found is None:
+            found = self._wrong[question.id] = self._rank(question, right)
+        return found
+
+    def _rank(self, question: Question, right: _Right) -> list[_Statement | _ListOption]:
         pool = self._candidate_pool()
         banned = self._stems_of_prompt(question)
         answer = self._answer(question).stems
         right_stems = content_stems(right.text)
         topic = question.topic
         if right.shape == "list":
-            fitting = [
-                _ListOption(c.source, tuple(texts))
-                for c in pool.lists
-                if c.source != question.id
-                and not any(stems and stems <= answer for stems in c.label_stems)
-                and (texts := _subsets(c, right, banned))
-            ]
-            # Lists of the same topic first: the most plausible wrong answers.
-            return sorted(fitting, key=lambda c: topic is None or pool.topics[c.source] != topic)
+            return self._eligible_lists(question, right, banned, answer)
         form = _form(right.text)
         ranked = []
         for c in self._nearest(pool, right):
@@ -468,6 +471,31 @@ class SummaryMaker:
             ranked.append((-score, c.text, c))
         ranked.sort(key=lambda r: (r[0], r[1]))
         return [c for _, _, c in ranked]
+
+    def _eligible_lists(
+        self, question: Question, right: _Right, banned: frozenset[str], answer: frozenset[str]
+    ) -> list[_Statement | _ListOption]:
+        """Lists of the same topic first (the most plausible wrong answers), then the others in
+        bank order; read only until ``2 * POOL`` fit or ``4 * WINDOW`` were read, so that a bank
+        of thousands costs no more than a small one."""
+        pool = self._candidate_pool()
+        same = pool.lists_by_topic.get(question.topic, []) if question.topic else []
+        fitting: list[_Statement | _ListOption] = []
+        seen: set[str] = set()
+        for c in itertools.chain(same, pool.lists):
+            if c.source == question.id or c.source in seen:
+                continue
+            seen.add(c.source)
+            if len(seen) > 4 * WINDOW:
+                break
+            if any(stems and stems <= answer for stems in c.label_stems):
+                continue  # a label the right answer itself names: arguably right
+            texts = _subsets(c, right, banned)
+            if texts:
+                fitting.append(_ListOption(c.source, tuple(texts)))
+                if len(fitting) >= 2 * POOL:
+                    break
+        return fitting
 
     @staticmethod
     def _nearest(pool: _Pool, right: _Right) -> list[_Statement]:
