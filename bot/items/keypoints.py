@@ -44,7 +44,13 @@ def key_points(question: Question) -> tuple[str, ...]:
         points = _keep_most_informative(points, question.prompt)
     while len(points) < MIN_POINTS and (split := _split_longest(points)) is not None:
         points = split
-    return tuple(shorten(p, POINT_LIMIT) for p in points)
+    cleaned = [c for c in (_unmarked(p) for p in points) if c]
+    return tuple(shorten(c, POINT_LIMIT) for c in cleaned or [_unmarked(question.answer)] if c)
+
+
+def _unmarked(point: str) -> str:
+    """Marks that :func:`plain` leaves (a code span holding backticks, unpaired stars) go too."""
+    return " ".join(point.replace("`", " ").replace("**", "").split())
 
 
 def _points_of(units: list[Unit]) -> list[str]:
