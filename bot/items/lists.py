@@ -89,8 +89,14 @@ def _siblings(entries: list[Entry]) -> list[_Sibling]:
     result = []
     for index, entry in enumerate(entries):
         stems = content_stems(entry.label)
-        result.append(_Sibling(index, entry, stems, mask_words(entry.description, stems)))
+        masked = _sentence_case(mask_words(entry.description, stems))
+        result.append(_Sibling(index, entry, stems, masked))
     return result
+
+
+def _sentence_case(text: str) -> str:
+    """A description read after its label ("**SIGHUP** - is sent ...") standing on its own."""
+    return text[0].upper() + text[1:] if text[:1].islower() else text
 
 
 def _labels_coincide(a: _Sibling, b: _Sibling) -> bool:

@@ -390,3 +390,15 @@ def test_a_description_naming_a_sibling_is_not_paired_with_it() -> None:
 def test_the_seed_reports_bleu_and_rouge(seed: Bank) -> None:
     pairs = [p for q in seed.questions for p in coinciding_pairs(q)]
     assert pairs == [("BLEU score", "ROUGE score")]
+
+
+def test_a_description_read_after_its_label_starts_a_sentence() -> None:
+    q = question(
+        "- **SIGHUP** - is sent when the controlling terminal is closed\n"
+        "- **SIGINT** - is sent by the terminal when the user presses Ctrl+C\n"
+        "- **SIGKILL** - makes the process stop at once, it cannot be caught\n",
+        prompt="SIGHUP, SIGINT and SIGKILL signals. Explain.",
+    )
+    item = which_one_item(q, 0, 0)
+    assert item is not None
+    assert item.prompt.startswith("Is sent when the controlling terminal is closed — ")
