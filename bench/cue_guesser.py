@@ -141,22 +141,19 @@ def _scaled(values: list[float]) -> list[float]:
 def overlap(
     prompt: str, options: Sequence[str], topic: Collection[str] = frozenset()
 ) -> list[float]:
-    """Prompt stems (and stem pairs) that an option repeats, each weighted by how few options
+    """Prompt stems and stem pairs that an option repeats, each weighted by how few options
     repeat it: a word every option shares tells the learner nothing, and neither does a word
-    of the test's topic (``topic``: stems found in most prompts of the test)."""
-    prompt_stems = set(content_stems(prompt)) - set(topic)
-    prompt_pairs = set(_pairs(content_stems(prompt))) - {
-        pair for pair in _pairs(content_stems(prompt)) if set(pair) <= set(topic)
-    }
-    per_option = [set(content_stems(o)) & prompt_stems for o in options]
-    pairs = [set(_pairs(content_stems(o))) & prompt_pairs for o in options]
-    counts: dict[str, int] = {}
-    for shared in per_option:
-        for stem in shared:
-            counts[stem] = counts.get(stem, 0) + 1
+    of the test's topic (``topic``: stems found in most prompts of the test). Two distinctive
+    repeats are as sure a sign as any more."""
+    asked = content_stems(prompt)
+    wanted: set[object] = {s for s in asked if s not in topic}
+    wanted |= {pair for pair in _pairs(asked) if not set(pair) <= set(topic)}
+    repeats = [({*content_stems(o), *_pairs(content_stems(o))}) & wanted for o in options]
+    counts = Counter(cue for shared in repeats for cue in shared)
+    n = len(options)
     return [
-        min(1.0, (sum(1 / counts[s] for s in shared) + len(pair)) / 2)
-        for shared, pair in zip(per_option, pairs, strict=True)
+        min(1.0, sum((n - counts[cue]) / (n - 1) for cue in shared) / 2) if n > 1 else 0.0
+        for shared in repeats
     ]
 
 
