@@ -62,7 +62,7 @@ async def _run(
         if kind == "bot":
             await emu.wait_until(lambda: emu.global_commands, timeout=30)
             admin = emu.add_member(guild, "admin", admin=True)
-            setup = {"channel": channel, "time": "09:00", "timezone": "UTC"}
+            setup = {"channel": channel, "time": "09:00", "timezone": "UTC", "format": "choice"}
             await (await emu.slash("qotd setup", setup, member=admin)).reply(timeout=30)
             await (await emu.slash("qotd post-now", member=admin)).reply(timeout=30)
             post = next(m for m in emu.public(channel) if m.custom_ids())

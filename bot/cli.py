@@ -11,8 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-from bot.bank.choices import ChoiceMaker
+from bot.bank.cloze import asking
 from bot.bank.loader import FORMAT_NAMES, find_bank_files, load_bank
+from bot.items.maker import ItemMaker
+from bot.items.model import CHOICE_KINDS, Item, Kind
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -141,13 +143,9 @@ def _bank_check(paths: list[Path], as_json: bool) -> int:
     results = [load_bank(p) for p in find_bank_files(p for p in paths if p.exists())]
     for r in results:
         if r.bank and r.bank.questions:
-            maker = ChoiceMaker(r.bank)
-            if not any(maker.can_ask(q) for q in r.bank.questions):
-                r.errors.append(
-                    f"{r.path}: none of its {len(r.bank.questions)} question(s) can be asked: "
-                    "a question needs its own choices, accepted answers to type, or other "
-                    "answers in the bank to draw wrong options from"
-                )
+            # every loaded question can be asked (as recall at least): what is worth
+            # reporting is where the bank fails to tell its own answers apart
+            r.warnings.extend(ItemMaker(r.bank).check_warnings())
     if as_json:
         doc = {
             "files": [r.to_json() for r in results],
@@ -170,6 +168,31 @@ def _bank_check(paths: list[Path], as_json: bool) -> int:
     return EXIT_PROBLEMS if any(r.errors for r in results) else EXIT_OK
 
 
+def _item_json(item: Item) -> dict[str, object]:
+    return {
+        "kind": item.kind.value,
+        "prompt": item.prompt,
+        "options": list(item.options) if item.options is not None else None,
+        "correct_option": item.correct,
+        "key_points": list(item.key_points) if item.kind is Kind.RECALL else None,
+        "accepted": list(item.accepted) if item.is_typed else None,
+    }
+
+
+def _print_item(item: Item) -> None:
+    print(f"   asked as {item.kind.value}:")
+    if item.prompt.strip() and item.kind in (Kind.WHICH_ONE, Kind.WHICH_DESCRIPTION, Kind.CLOZE):
+        for line in item.prompt.split("\n"):
+            print(f"   | {line}")
+    for i, option in enumerate(item.options or ()):
+        mark = "*" if i == item.correct else " "
+        print(f"  {mark} {chr(65 + i)}) {option}")
+    for point in item.key_points if item.kind is Kind.RECALL else ():
+        print(f"   - {point}")
+    if item.is_typed:
+        print(f"   accepted: {' | '.join(item.accepted)}")
+
+
 def _bank_quiz(path: Path, seed: int, as_json: bool) -> int:
     if not path.is_file():
         print(f"{path}: no such file", file=sys.stderr)
@@ -179,28 +202,32 @@ def _bank_quiz(path: Path, seed: int, as_json: bool) -> int:
         print(f"error: {e}", file=sys.stderr)
     if result.bank is None:
         return EXIT_PROBLEMS
-    maker = ChoiceMaker(result.bank)
+    maker = ItemMaker(result.bank).prepare()
     out = []
     for n, q in enumerate(result.bank.questions, start=1):
-        mc = maker.choices(q, seed)
+        choice = maker.item(q, seed, CHOICE_KINDS)
+        items = maker.items(q, seed)
         entry = q.to_json()
-        entry["options"] = list(mc.options) if mc else None
-        entry["correct_option"] = mc.correct if mc else None
-        if mc is None:
-            entry["note"] = maker.why_not(q)
+        # the question's choice item, as readers of earlier versions expect
+        entry["options"] = list(choice.options) if choice and choice.options else None
+        entry["correct_option"] = choice.correct if choice else None
+        if choice is None:
+            entry["note"] = maker.why_not_choice(q)
+        entry["items"] = [_item_json(i) for i in items]
         out.append(entry)
         if not as_json:
             level = f" [{q.difficulty}]" if q.difficulty else ""
             topic = f" ({q.topic})" if q.topic else ""
-            print(f"{n}.{level}{topic} {q.prompt}")
+            print(f"{n}.{level}{topic} {asking(q.prompt)}")
             for line in q.body.split("\n") if q.body else ():
                 print(f"   {line}")
-            if mc is None:
-                print(f"   {maker.why_not(q)}")
+            best = maker.item(q, seed)
+            if best is None:
+                print("   cannot be asked: no answer, choices or accepted answers")
             else:
-                for i, option in enumerate(mc.options):
-                    mark = "*" if i == mc.correct else " "
-                    print(f"  {mark} {chr(65 + i)}) {option}")
+                _print_item(best)
+            kinds = sorted({i.kind.value for i in items})
+            print(f"   can be asked as: {', '.join(kinds) or 'nothing'}")
             print()
     if as_json:
         print(

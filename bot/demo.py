@@ -25,6 +25,7 @@ from bot.db import Database
 from bot.db import qotd as qotd_store
 from bot.db import quiz as quiz_store
 from bot.discord_glue.client import Services, StudyBot
+from bot.items.model import Item
 from bot.runner import point_discord_at
 from emulator import Emulator, Handle, Member, Message
 from emulator.transcript import describe
@@ -111,19 +112,14 @@ class Demo:
         kind, *ids = custom.split(":")
         if kind == "qotd":
             post = await qotd_store.get_post(self.db, int(ids[0]))
-            assert post is not None
-            bank, seed, qid = post.bank, post.id, post.question_id
+            stored = post.item if post else None
         else:
             qq = await quiz_store.quiz_question(self.db, int(ids[1]))
-            assert qq is not None
-            session = await quiz_store.get_quiz(self.db, qq.session_id)
-            assert session is not None
-            bank, seed, qid = session.bank, session.id, qq.question_id
-        question = self.banks.banks[bank].get(qid)
-        assert question is not None
-        mc = self.banks.choices(bank, question, seed)
-        assert mc is not None
-        return mc.correct
+            stored = qq.item if qq else None
+        assert stored is not None, "an asked question stores its item"
+        item = Item.loads(stored)
+        assert item.correct is not None
+        return item.correct
 
     async def morning(self) -> None:
         emu = self.emu

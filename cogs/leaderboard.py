@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.bank.cloze import asking
 from bot.bank.text import shorten
 from bot.db.answers import (
     count_ranked,
@@ -219,7 +220,7 @@ class Leaderboard(commands.Cog):
         for answer in recent:
             question = self.bot.services.banks.find(answer.question_id)
             prompt = (
-                bank_text(shorten(question.prompt, 70), inline=True)
+                bank_text(shorten(asking(question.prompt), 70), inline=True)
                 if question
                 else "(a question no longer loaded)"
             )

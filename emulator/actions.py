@@ -278,6 +278,32 @@ class MemberActions:
         ix.component_message_id = message.id
         return await self._send(ix, payload, member)
 
+    async def select(
+        self, message: Message, custom_id: str, values: list[str], *, member: Member
+    ) -> Handle:
+        """Pick ``values`` in the select menu ``custom_id`` of ``message`` as ``member``, as
+        Discord's client does: only offered values, within the menu's minimum and maximum."""
+        menu = next(
+            (c for c in iter_components(message.components) if c.get("custom_id") == custom_id),
+            None,
+        )
+        if menu is None or menu.get("type") != 3:
+            raise LookupError(f"message {message.id} has no select menu {custom_id!r}")
+        offered = {o["value"] for o in menu.get("options", [])}
+        if not set(values) <= offered:
+            raise LookupError(f"{custom_id!r} offers no value {sorted(set(values) - offered)}")
+        if not menu.get("min_values", 1) <= len(values) <= menu.get("max_values", 1):
+            raise LookupError(
+                f"{custom_id!r} takes {menu.get('min_values', 1)} to "
+                f"{menu.get('max_values', 1)} values, not {len(values)}"
+            )
+        channel = self.channels[message.channel_id]
+        data = {"custom_id": custom_id, "component_type": 3, "values": values}
+        ix, payload = self._base_payload(COMPONENT, member, channel, data)
+        payload["message"] = message.to_json()
+        ix.component_message_id = message.id
+        return await self._send(ix, payload, member)
+
     async def forge_click(
         self,
         where: Message | Channel,

@@ -1,4 +1,4 @@
-"""The banks the bot serves, loaded once at start-up, with their multiple-choice makers."""
+"""The banks the bot serves, loaded once at start-up, with the makers of their items."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.bank.choices import ChoiceMaker, MultipleChoice
 from bot.bank.loader import LoadResult, load_library
 from bot.bank.model import Bank, Question
+from bot.items.maker import ALL_KINDS, ItemMaker
+from bot.items.model import Item, Kind
 
 CACHE_SIZE = 4096
 
@@ -19,8 +20,8 @@ class BankLibrary:
         self.results = results or []
         # Prepared now, at start-up: summarising a bank of 10,000 answers takes a second or two,
         # which must not fall on the event loop when the first member clicks.
-        self._makers = {key: ChoiceMaker(bank).prepare() for key, bank in banks.items()}
-        self._cache: OrderedDict[tuple[str, str, int], MultipleChoice | None] = OrderedDict()
+        self._makers = {key: ItemMaker(bank).prepare() for key, bank in banks.items()}
+        self._cache: OrderedDict[tuple[str, str, int, frozenset[Kind]], Item | None] = OrderedDict()
 
     @classmethod
     def load(cls, folders: Iterable[Path]) -> BankLibrary:
@@ -41,24 +42,35 @@ class BankLibrary:
     def default_key(self) -> str | None:
         return next(iter(self.banks), None)
 
-    def choices(self, bank_key: str, question: Question, seed: int) -> MultipleChoice | None:
-        """The options of ``question`` for ``seed`` (a post or quiz), remembered for the hot
-        path: every click on a post asks for the same options again."""
-        key = (bank_key, question.id, seed)
+    def item(
+        self,
+        bank_key: str,
+        question: Question,
+        seed: int,
+        kinds: frozenset[Kind] = ALL_KINDS,
+    ) -> Item | None:
+        """The item ``question`` is asked as for ``seed`` (a post or quiz) among ``kinds``,
+        remembered for the hot path: every click on a post asks for the same item again."""
+        key = (bank_key, question.id, seed, kinds)
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
         maker = self._makers.get(bank_key)
-        result = maker.choices(question, seed) if maker else None
+        result = maker.item(question, seed, kinds) if maker else None
         self._cache[key] = result
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return result
 
-    def askable(self, bank_key: str, question: Question) -> bool:
-        """Whether ``question`` can be asked with buttons (explicit or derived options)."""
+    def askable(
+        self, bank_key: str, question: Question, kinds: frozenset[Kind] = ALL_KINDS
+    ) -> bool:
+        """Whether ``question`` can be asked as one of ``kinds``."""
         maker = self._makers.get(bank_key)
-        return maker is not None and maker.askable(question)
+        return maker is not None and maker.askable(question, kinds)
+
+    def maker(self, bank_key: str) -> ItemMaker | None:
+        return self._makers.get(bank_key)
 
     def __len__(self) -> int:
         return len(self.banks)

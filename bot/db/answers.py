@@ -85,8 +85,11 @@ def _credit_quiz(conn: sqlite3.Connection, a: NewAnswer, periods: list[str]) -> 
     return {r[0] for r in rows}
 
 
-def _advance_streak(conn: sqlite3.Connection, a: NewAnswer) -> Streak | None:
-    if a.local_date is None:
+def advance_streak(
+    conn: sqlite3.Connection, guild_id: int, user_id: int, local_date: str | None
+) -> Streak | None:
+    """Move the member's streak on for answering (or self-grading) the post of ``local_date``."""
+    if local_date is None:
         return None
     rows = list(
         conn.execute(
@@ -94,17 +97,17 @@ def _advance_streak(conn: sqlite3.Connection, a: NewAnswer) -> Streak | None:
             "WHERE p.guild_id = s.guild_id AND p.local_date > s.last_date "
             "AND p.local_date < ? AND p.state IN ('posted', 'revealed')) AS missed "
             "FROM streaks s WHERE guild_id = ? AND user_id = ?",
-            (a.local_date, a.guild_id, a.user_id),
+            (local_date, guild_id, user_id),
         ).fetchall()
     )
     previous = Streak(*rows[0][:3]) if rows else None
-    streak = advance(previous, a.local_date, bool(rows and rows[0]["missed"]))
+    streak = advance(previous, local_date, bool(rows and rows[0]["missed"]))
     if streak != previous:
         conn.execute(
             "INSERT INTO streaks (guild_id, user_id, current, best, last_date) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
             "current = excluded.current, best = excluded.best, last_date = excluded.last_date",
-            (a.guild_id, a.user_id, streak.current, streak.best, streak.last_date),
+            (guild_id, user_id, streak.current, streak.best, streak.last_date),
         )
     return streak
 
@@ -164,7 +167,9 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
             return AnswerOutcome(False, _record(list(rows)[0]), 0, None)
         answer_id = cursor.lastrowid
         assert answer_id is not None
-        streak = _advance_streak(conn, a) if a.board == "qotd" else None
+        streak = (
+            advance_streak(conn, a.guild_id, a.user_id, a.local_date) if a.board == "qotd" else None
+        )
         record = AnswerRecord(
             answer_id, a.user_id, a.choice, a.response, a.correct, a.points, stamp
         )
@@ -361,7 +366,7 @@ async def forget_member(db: Database, guild_id: int, user_id: int) -> int:
             "DELETE FROM answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
         deleted = cursor.rowcount
-        for table in ("scores", "streaks", "quiz_credit"):
+        for table in ("scores", "streaks", "quiz_credit", "self_grades"):
             conn.execute(
                 f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?",  # noqa: S608
                 (guild_id, user_id),

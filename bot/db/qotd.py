@@ -22,6 +22,7 @@ class ScheduleSpec:
     role_id: int | None = None
     reveal_after_min: int | None = None
     thread: bool = False
+    format: str = "auto"  # how questions are asked: 'auto', 'choice' or 'recall'
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Schedule:
     next_due: int
     error: str | None
     notice: str | None
+    format: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class Post:
     claimed_at: int
     posted_at: int | None
     reveal_at: int
+    item: str | None = None  # the item asked, as JSON (bot.items.model.Item.dumps)
 
 
 def _schedule(row: sqlite3.Row) -> Schedule:
@@ -76,6 +79,7 @@ def _schedule(row: sqlite3.Row) -> Schedule:
         next_due=row["next_due"],
         error=row["error"],
         notice=row["notice"],
+        format=row["format"],
     )
 
 
@@ -92,12 +96,12 @@ async def save_schedule(
     def tx(conn: sqlite3.Connection) -> Schedule:
         rows = conn.execute(
             "INSERT INTO schedules (guild_id, channel_id, local_time, timezone, days, role_id, "
-            "bank, reveal_after_min, thread, next_due, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "bank, reveal_after_min, thread, format, next_due, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (channel_id) DO UPDATE SET local_time = excluded.local_time, "
             "timezone = excluded.timezone, days = excluded.days, role_id = excluded.role_id, "
             "bank = excluded.bank, reveal_after_min = excluded.reveal_after_min, "
-            "thread = excluded.thread, next_due = excluded.next_due, "
+            "thread = excluded.thread, format = excluded.format, next_due = excluded.next_due, "
             "paused = CASE WHEN ? THEN schedules.paused ELSE 0 END, "
             "error = NULL, notice = NULL, updated_at = excluded.updated_at "
             "WHERE schedules.guild_id = excluded.guild_id RETURNING *",
@@ -111,6 +115,7 @@ async def save_schedule(
                 spec.bank,
                 spec.reveal_after_min,
                 int(spec.thread),
+                spec.format,
                 next_due,
                 now,
                 now,
@@ -284,6 +289,14 @@ async def confirm_post(db: Database, post_id: int, message_id: int, now: int) ->
         "UPDATE posts SET state = 'posted', message_id = ?, posted_at = ? "
         "WHERE id = ? AND state = 'claimed'",
         (message_id, now, post_id),
+    )
+
+
+async def set_post_item(db: Database, post_id: int, item: str) -> None:
+    """Store the item a claimed post asks (once: a post never changes what it asked)."""
+    await db.execute(
+        "UPDATE posts SET item = ? WHERE id = ? AND item IS NULL AND state = 'claimed'",
+        (item, post_id),
     )
 
 

@@ -30,6 +30,7 @@ class QuizSpec:
     topic: str | None
     difficulty: str | None
     typed: bool = False
+    format: str = "auto"  # how questions are asked: 'auto', 'choice' or 'recall'
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class QuizSession:
     state: str
     started_at: float
     ended_at: float | None
+    format: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ class QuizQuestion:
     asked_at: float | None
     deadline: float | None
     closed: bool
+    item: str | None = None  # the item asked, as JSON (bot.items.model.Item.dumps)
 
 
 def _session(row: sqlite3.Row) -> QuizSession:
@@ -101,8 +104,8 @@ async def create_quiz(
             rows = list(
                 conn.execute(
                     "INSERT INTO quiz_sessions (guild_id, channel_id, user_id, mode, bank, topic, "
-                    "difficulty, typed, total, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "RETURNING *",
+                    "difficulty, typed, total, started_at, format) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
                     (
                         spec.guild_id,
                         spec.channel_id,
@@ -114,6 +117,7 @@ async def create_quiz(
                         int(spec.typed),
                         len(question_ids),
                         now,
+                        spec.format,
                     ),
                 ).fetchall()
             )
@@ -163,12 +167,20 @@ async def running_quizzes(db: Database) -> list[QuizSession]:
 
 
 async def mark_asked(
-    db: Database, quiz_question_id: int, message_id: int | None, asked_at: float, deadline: float
+    db: Database,
+    quiz_question_id: int,
+    message_id: int | None,
+    asked_at: float,
+    deadline: float,
+    item: str | None = None,
 ) -> None:
+    """The question is asked now, until ``deadline``, as ``item`` (JSON; kept once stored)."""
+
     def tx(conn: sqlite3.Connection) -> None:
         conn.execute(
-            "UPDATE quiz_questions SET message_id = ?, asked_at = ?, deadline = ? WHERE id = ?",
-            (message_id, asked_at, deadline, quiz_question_id),
+            "UPDATE quiz_questions SET message_id = ?, asked_at = ?, deadline = ?, "
+            "item = coalesce(item, ?) WHERE id = ?",
+            (message_id, asked_at, deadline, item, quiz_question_id),
         )
         conn.execute(
             "UPDATE quiz_sessions SET position = (SELECT position FROM quiz_questions "
@@ -252,23 +264,37 @@ async def session_scores(db: Database, session_id: int) -> list[SessionScore]:
 class QuestionResult:
     position: int
     question_id: str
-    answered: bool
+    answered: bool  # judged or self-graded
     correct: bool
     points: int
     choice: int | None
     response: str | None
+    grade: int | None = None  # the member's own grade of a recall item (1 Again ... 4 Easy)
+    item: str | None = None  # the item asked, as stored with the quiz question
+
+    @property
+    def missed(self) -> bool:
+        """Answered wrong, not answered, or self-graded Again: worth asking again."""
+        if self.grade is not None:
+            return self.grade == 1
+        return not self.correct
 
 
 async def member_results(db: Database, session_id: int, user_id: int) -> list[QuestionResult]:
-    """For each question of a quiz, what ``user_id`` answered (unanswered ones included)."""
+    """For each question of a quiz, what ``user_id`` answered or graded (unanswered included)."""
     rows = await db.fetchall(
-        "SELECT q.position, q.question_id, a.id IS NOT NULL, coalesce(a.correct, 0), "
-        "coalesce(a.points, 0), a.choice, a.response FROM quiz_questions q "
-        "LEFT JOIN answers a ON a.quiz_question_id = q.id AND a.user_id = ? "
-        "WHERE q.session_id = ? ORDER BY q.position",
+        "SELECT q.position, q.question_id, a.id IS NOT NULL OR g.id IS NOT NULL, "
+        "coalesce(a.correct, 0), coalesce(a.points, 0), a.choice, a.response, g.grade, q.item "
+        "FROM quiz_questions q "
+        "LEFT JOIN answers a ON a.quiz_question_id = q.id AND a.user_id = ?1 "
+        "LEFT JOIN self_grades g ON g.quiz_question_id = q.id AND g.user_id = ?1 "
+        "WHERE q.session_id = ?2 ORDER BY q.position",
         (user_id, session_id),
     )
-    return [QuestionResult(r[0], r[1], bool(r[2]), bool(r[3]), r[4], r[5], r[6]) for r in rows]
+    return [
+        QuestionResult(r[0], r[1], bool(r[2]), bool(r[3]), r[4], r[5], r[6], r[7], r[8])
+        for r in rows
+    ]
 
 
 async def question_answers(db: Database, quiz_question_id: int) -> list[tuple[int, bool, int]]:

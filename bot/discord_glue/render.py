@@ -13,9 +13,11 @@ from datetime import date, datetime
 
 import discord
 
-from bot.bank.choices import MultipleChoice
+from bot.bank.cloze import asking
 from bot.bank.model import Question
 from bot.bank.text import shorten
+from bot.items.model import Item, Kind
+from bot.study.recall import GRADE_NAMES, suggested_grade
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXY"
 MAX_DESCRIPTION = 4096
@@ -111,26 +113,66 @@ MAX_BODY = 1500
 
 def prompt_text(question: Question) -> str:
     """The prompt in bold, then its body (the code or statements it asks about), if any."""
-    prompt = f"**{bank_text(question.prompt, inline=True)}**"
+    prompt = f"**{bank_text(asking(question.prompt), inline=True)}**"
     if not question.body:
         return prompt
     return f"{prompt}\n\n{cut(bank_text(question.body), MAX_BODY)}"
 
 
-def option_lines(mc: MultipleChoice, mark_correct: bool = False) -> str:
+# Kinds whose prompt is built for the item (a list entry's description, a cloze with its gap):
+# that prompt is shown instead of the question's own.
+_OWN_PROMPT = frozenset((Kind.WHICH_ONE, Kind.WHICH_DESCRIPTION, Kind.CLOZE))
+
+
+def item_prompt_text(question: Question, item: Item) -> str:
+    """What the member reads for ``item``: the question's prompt, or the item's own."""
+    if item.kind not in _OWN_PROMPT:
+        return prompt_text(question)
+    return cut(bank_text(item.prompt), MAX_BODY)
+
+
+def option_lines(item: Item, mark_correct: bool = False) -> str:
     lines = []
-    for i, option in enumerate(mc.options):
+    for i, option in enumerate(item.options or ()):
         text = bank_text(option, inline=True)
-        if mark_correct and i == mc.correct:
+        if mark_correct and i == item.correct:
             lines.append(f"✅ **{LETTERS[i]}.** **{text}**")
         else:
             lines.append(f"**{LETTERS[i]}.** {text}")
     return "\n".join(lines)
 
 
-def choice_text(mc: MultipleChoice, choice: int) -> str:
+def choice_text(item: Item, choice: int) -> str:
     """``**B.** the option``, as a member's pick is shown back to them."""
-    return f"**{LETTERS[choice]}.** {bank_text(mc.options[choice], inline=True)}"
+    options = item.options or ()
+    return f"**{LETTERS[choice]}.** {bank_text(shorten(options[choice], 300), inline=True)}"
+
+
+def answer_text(item: Item) -> str:
+    """The right answer in full words, never masked: ``**C.** the answer`` for choice items."""
+    if item.is_choice and item.options is not None and item.correct is not None:
+        shown = item.answer or item.options[item.correct]
+        return f"**{LETTERS[item.correct]}.** {bank_text(shorten(shown, 300), inline=True)}"
+    shown = item.answer or (item.accepted[0] if item.accepted else "")
+    return f"**{bank_text(shorten(shown, 300), inline=True)}**"
+
+
+def describes_text(item: Item, choice: int) -> str | None:
+    """What a wrong option actually stands for, so that a wrong pick teaches something."""
+    if item.explains is None or not 0 <= choice < len(item.explains):
+        return None
+    what = " ".join(item.explains[choice].split())
+    if not what:
+        return None
+    letter = f"**{LETTERS[choice]}.**"
+    what = bank_text(shorten(what, 300), inline=True)
+    if item.kind is Kind.WHICH_ONE:
+        return f"{letter} is something else: {what}"
+    if item.kind is Kind.WHICH_DESCRIPTION:
+        return f"{letter} describes **{what}**"
+    if item.kind is Kind.SUMMARY:
+        return f"{letter} is {what}"
+    return f"About {letter}: {what}"
 
 
 def question_meta(question: Question) -> str:
@@ -145,7 +187,7 @@ class PostView:
     """What a question-of-the-day post shows."""
 
     question: Question
-    mc: MultipleChoice
+    item: Item
     local_date: date
     reveal_at: datetime
     answered: int
@@ -157,17 +199,24 @@ def qotd_title(day: date) -> str:
 
 
 def qotd_embed(view: PostView) -> discord.Embed:
-    q = view.question
-    closing = (
-        "Answers are closed: the answer is revealed below."
-        if view.revealed
-        else f"Answer with the buttons below. The answer is revealed {ts(view.reveal_at, 'R')}."
-    )
-    body = f"{prompt_text(q)}\n\n{{options}}\n\n{closing}"
-    options = option_lines(view.mc, mark_correct=view.revealed)
+    item = view.item
+    if view.revealed:
+        closing = "Answers are closed: the answer is revealed below."
+    elif item.is_choice:
+        closing = (
+            f"Answer with the buttons below. The answer is revealed {ts(view.reveal_at, 'R')}."
+        )
+    else:
+        closing = (
+            "Think of your answer, then press **Answer privately** to check it against the key "
+            f"points and grade yourself. The full answer is revealed {ts(view.reveal_at, 'R')}."
+        )
+    body = f"{item_prompt_text(view.question, item)}\n\n{{options}}\n\n{closing}"
+    options = option_lines(item, mark_correct=view.revealed)
     description = body.replace("{options}", cut(options, MAX_DESCRIPTION - len(body)))
+    description = description.replace("\n\n\n\n", "\n\n")  # a recall post has no options
     embed = discord.Embed(title=qotd_title(view.local_date), description=description, colour=COLOUR)
-    meta = question_meta(q)
+    meta = question_meta(view.question)
     count = f"{view.answered} answered" if view.answered != 1 else "1 answered"
     embed.set_footer(text=f"{meta} · {count}" if meta else count)
     return embed
@@ -196,24 +245,30 @@ def answer_embeds(
     return embeds
 
 
+def _judged_lines(item: Item, choice: int, right: bool) -> list[str]:
+    lines = [f"You chose {choice_text(item, choice)}"]
+    if not right:
+        describes = describes_text(item, choice)
+        if describes:
+            lines.append(describes)
+        lines.append(f"The answer is {answer_text(item)}")
+    return lines
+
+
 def feedback_embeds(
     question: Question,
-    mc: MultipleChoice,
+    item: Item,
     choice: int,
     *,
     points: int,
     streak: int | None,
     already: bool = False,
 ) -> list[discord.Embed]:
-    right = choice == mc.correct
-    chosen = bank_text(shorten(mc.options[choice], 300), inline=True)
-    correct = bank_text(shorten(mc.options[mc.correct], 300), inline=True)
+    right = choice == item.correct
     lines = []
     if already:
         lines.append("You already answered this question; your first answer counts.")
-    lines.append(f"You chose **{LETTERS[choice]}.** {chosen}")
-    if not right:
-        lines.append(f"The answer is **{LETTERS[mc.correct]}.** {correct}")
+    lines += _judged_lines(item, choice, right)
     if not already:
         score = f"+{points} points at the reveal" if points else "No points this time"
         if streak:
@@ -225,22 +280,68 @@ def feedback_embeds(
     )
 
 
+SELF_GRADED = "Self-graded answers count for your streak and practice, not for leaderboard points."
+
+
+def recall_embed(question: Question, item: Item, *, ticked: int | None = None) -> discord.Embed:
+    """The key points of a recall item, privately, to tick and grade."""
+    points = "\n".join(
+        f"{n}. {bank_text(point, inline=True)}" for n, point in enumerate(item.key_points, 1)
+    )
+    total = len(item.key_points)
+    if ticked is None:
+        how = (
+            "Tick the points you recalled in the menu, then grade yourself. "
+            f"Grades: Again (forgot), Hard, Good, Easy. {SELF_GRADED}"
+        )
+    else:
+        grade = GRADE_NAMES[suggested_grade(ticked, total)]
+        how = (
+            f"You recalled {ticked} of {total} key points: **{grade}** is suggested. {SELF_GRADED}"
+        )
+    body = f"{prompt_text(question)}\n\n**Key points**\n{{points}}\n\n{how}"
+    description = body.replace("{points}", cut(points, MAX_DESCRIPTION - len(body)))
+    return discord.Embed(title="Check your answer", description=description, colour=COLOUR)
+
+
+def graded_embeds(
+    question: Question, item: Item, *, grade: int, recalled: int, already: bool, streak: int | None
+) -> list[discord.Embed]:
+    """After a self-grade: what was recorded, then the full reference answer."""
+    lines = []
+    if already:
+        lines.append(f"You graded this before: your first grade (**{GRADE_NAMES[grade]}**) counts.")
+    else:
+        lines.append(
+            f"Recorded: **{GRADE_NAMES[grade]}** ({recalled} of {len(item.key_points)} key points)."
+        )
+        if streak:
+            lines.append(f"🔥 {streak}-day streak")
+    lines.append(SELF_GRADED)
+    return answer_embeds(question, title="Graded", colour=COLOUR, lead="\n".join(lines))
+
+
 def reveal_embeds(
     question: Question,
-    mc: MultipleChoice,
+    item: Item,
     day: date,
     *,
     answered: int,
     right: int,
     first_right: int | None,
+    grades: tuple[int, int, int, int] | None = None,
 ) -> list[discord.Embed]:
-    share = f"{round(100 * right / answered)}%" if answered else "-"
-    first = f"<@{first_right}>" if first_right else "nobody yet"
-    lead = (
-        f"{prompt_text(question)}\n\n"
-        f"The answer: {choice_text(mc, mc.correct)}\n\n"
-        f"{answered} answered · {share} right · first right answer: {first}"
-    )
+    if item.is_choice:
+        share = f"{round(100 * right / answered)}%" if answered else "-"
+        first = f"<@{first_right}>" if first_right else "nobody yet"
+        stats = f"{answered} answered · {share} right · first right answer: {first}"
+        lead = f"{item_prompt_text(question, item)}\n\nThe answer: {answer_text(item)}\n\n{stats}"
+    else:
+        counts = grades or (0, 0, 0, 0)
+        graded = sum(counts)
+        spread = " · ".join(f"{GRADE_NAMES[g]} {counts[g - 1]}" for g in range(1, 5))
+        stats = f"{graded} checked their answer privately" + (f" ({spread})" if graded else "")
+        lead = f"{prompt_text(question)}\n\n{stats}"
     return answer_embeds(question, title=f"Answer · {qotd_title(day)}", colour=RIGHT, lead=lead)
 
 
@@ -249,18 +350,23 @@ def reveal_embeds(
 
 def quiz_question_embed(
     question: Question,
-    mc: MultipleChoice | None,
+    item: Item,
     *,
     position: int,
     total: int,
     deadline: datetime,
     group: bool,
 ) -> discord.Embed:
-    how = "Type your answer with the button below." if mc is None else "Pick an answer below."
+    if item.is_choice:
+        how = "Pick an answer below."
+    elif item.is_typed:
+        how = "Type your answer with the button below."
+    else:
+        how = "Think of your answer, then press **Show answer** to check it and grade yourself."
     if group:
         how = "Everyone may answer once; faster right answers score more. " + how
-    options = f"\n\n{option_lines(mc)}" if mc else ""
-    body = f"{prompt_text(question)}{options}"
+    options = f"\n\n{option_lines(item)}" if item.is_choice else ""
+    body = f"{item_prompt_text(question, item)}{options}"
     tail = f"\n\n{how} Time is up {ts(deadline, 'R')}."
     embed = discord.Embed(
         title=f"{'Group quiz' if group else 'Quiz'} · question {position + 1} of {total}",
@@ -273,29 +379,26 @@ def quiz_question_embed(
     return embed
 
 
-def right_answer_text(question: Question, mc: MultipleChoice | None) -> str:
-    if mc is not None:
-        return choice_text(mc, mc.correct)
-    shown = question.aliases[0] if question.aliases else shorten(question.answer, 200)
-    return f"**{bank_text(shown, inline=True)}**"
-
-
 def quiz_feedback_embeds(
     question: Question,
-    mc: MultipleChoice | None,
+    item: Item,
     *,
     correct: bool,
     given: str,
     earned: int,
     credited: int,
     timed_out: bool,
+    choice: int | None = None,
 ) -> list[discord.Embed]:
     lines = []
     if timed_out:
         lines.append("⏰ Time was up before your answer, so it does not score.")
-    lines.append(f"You answered {given}")
-    if not correct:
-        lines.append(f"The answer is {right_answer_text(question, mc)}")
+    if choice is not None and item.is_choice:
+        lines += _judged_lines(item, choice, correct)
+    else:
+        lines.append(f"You answered {given}")
+        if not correct:
+            lines.append(f"The answer is {answer_text(item)}")
     if earned and not credited:
         lines.append(
             f"+{earned} points in this quiz; none on the leaderboard, because this question "
@@ -317,17 +420,24 @@ def quiz_summary_embed(
     seconds: float,
     missed: list[tuple[Question, str]],
     stopped: bool = False,
+    graded: int = 0,
 ) -> discord.Embed:
+    """The end of a solo quiz; ``missed`` pairs a question with its right answer in words."""
     minutes, secs = divmod(round(seconds), 60)
     duration = f"{minutes} min {secs} s" if minutes else f"{secs} s"
+    scored = total - graded
+    head = f"{right}/{scored} right" if scored else f"{graded} self-graded"
+    if scored and graded:
+        head += f" · {graded} self-graded"
     embed = discord.Embed(
-        title=("Quiz stopped" if stopped else "Quiz finished") + f" · {right}/{total} right",
-        description=f"Score: **{points} points** · Time: {duration}",
-        colour=RIGHT if right == total else COLOUR,
+        title=("Quiz stopped" if stopped else "Quiz finished") + f" · {head}",
+        description=f"Score: **{points} points** · Time: {duration}"
+        + (f"\n{SELF_GRADED}" if graded else ""),
+        colour=RIGHT if right == scored and not missed else COLOUR,
     )
     budget = MAX_MESSAGE_EMBEDS - 200
     for question, answer in missed[:20]:
-        name = shorten(bank_text(question.prompt, inline=True), 250)
+        name = shorten(bank_text(asking(question.prompt), inline=True), 250)
         value = cut(f"Answer: {answer}", 300)
         if len(name) + len(value) > budget:
             break
@@ -336,28 +446,33 @@ def quiz_summary_embed(
     return embed
 
 
-def name_of(user_id: int) -> str:
-    """A mention: shown as the member's name, never a ping (messages go out with no mentions)."""
-    return f"<@{user_id}>"
+MAX_SHORT_REFERENCE = 600
 
 
 def group_result_embed(
-    question: Question, mc: MultipleChoice | None, answers: list[tuple[int, bool, int]]
+    question: Question, item: Item, answers: list[tuple[int, bool, int]]
 ) -> discord.Embed:
     right = [(u, p) for u, ok, p in answers if ok]
     who = ", ".join(f"{name_of(u)} +{p}" for u, p in right[:15]) or "nobody"
     if len(right) > 15:
         who += f" and {len(right) - 15} more"
+    reference = cut(bank_text(question.answer), MAX_SHORT_REFERENCE)
     return discord.Embed(
         title="Time's up!",
         description=cut(
-            f"{prompt_text(question)}\n\n"
-            f"The answer: {right_answer_text(question, mc)}\n\n"
-            f"Right: {who} · {len(answers)} answered",
+            f"{item_prompt_text(question, item)}\n\n"
+            f"The answer: {answer_text(item)}\n\n"
+            f"Right: {who} · {len(answers)} answered\n\n"
+            f"**Reference answer**\n{reference}",
             MAX_DESCRIPTION,
         ),
         colour=RIGHT,
     )
+
+
+def name_of(user_id: int) -> str:
+    """A mention: shown as the member's name, never a ping (messages go out with no mentions)."""
+    return f"<@{user_id}>"
 
 
 def group_results_embed(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cogs.qotd.buttons import AnswerButton
+from cogs.qotd.buttons import DYNAMIC_ITEMS
 from cogs.qotd.cog import Qotd
 
 if TYPE_CHECKING:
@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: StudyBot) -> None:
-    bot.add_dynamic_items(AnswerButton)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(Qotd(bot))
 
 
 async def teardown(bot: StudyBot) -> None:
-    bot.remove_dynamic_items(AnswerButton)
+    bot.remove_dynamic_items(*DYNAMIC_ITEMS)

@@ -1,7 +1,8 @@
 """The answer buttons of a question-of-the-day post.
 
 They are DynamicItems: the custom_id names the post and the choice (``qotd:<post>:<choice>``), so
-a click works after a restart and on posts the bot never cached.
+a click works after a restart and on posts the bot never cached. A post asked as recall has one
+"Answer privately" button instead, which opens the recall flow (bot/discord_glue/recall.py).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from bot.bank.choices import MultipleChoice
 from bot.discord_glue.client import UserError, with_cog
 from bot.discord_glue.custom_ids import is_row_id
+from bot.discord_glue.recall import RecallComponents, RecallHandler
 from bot.discord_glue.render import LETTERS
+from bot.items.model import Item
 
 if TYPE_CHECKING:
     from bot.discord_glue.client import StudyBot
@@ -31,7 +33,7 @@ def valid_click(post_id: int, choice: int) -> bool:
     return is_row_id(post_id) and 0 <= choice < len(LETTERS)
 
 
-class QotdButtons(Protocol):
+class QotdButtons(RecallHandler, Protocol):
     """What the buttons ask of the cog named ``COG_NAME``, which implements it."""
 
     async def answer(
@@ -81,13 +83,24 @@ class AnswerButton(
         await with_cog(interaction, COG_NAME, answer)
 
 
-def answer_view(post_id: int, mc: MultipleChoice, *, revealed: bool = False) -> discord.ui.View:
-    """One button per option; once revealed, all disabled and the right one green."""
+RECALL = RecallComponents("qotd", COG_NAME, "Answer privately")
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    AnswerButton,
+    *RECALL.dynamic_items,
+)
+
+
+def answer_view(post_id: int, item: Item, *, revealed: bool = False) -> discord.ui.View:
+    """One button per option (once revealed, all disabled and the right one green), or for a
+    recall item the button that opens the private checklist."""
     view = discord.ui.View(timeout=None)
-    for i in range(len(mc.options)):
+    if not item.is_choice:
+        view.add_item(RECALL.show_button(post_id, disabled=revealed))
+        return view
+    for i in range(len(item.options or ())):
         style = (
             discord.ButtonStyle.success
-            if revealed and i == mc.correct
+            if revealed and i == item.correct
             else discord.ButtonStyle.secondary
         )
         view.add_item(AnswerButton(post_id, i, style=style, disabled=revealed))

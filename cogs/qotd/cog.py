@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import discord
@@ -15,13 +16,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bank.library import BankLibrary
-from bot.bank.model import Bank
+from bot.bank.model import Bank, Question
 from bot.db import qotd as store
 from bot.db.answers import NewAnswer, get_streak, record_answer
+from bot.db.self_grades import NewSelfGrade, record_self_grade
 from bot.discord_glue.autocomplete import bank_choices
 from bot.discord_glue.client import Pressure, StudyBot, UserError, permission_names, reply
 from bot.discord_glue.permissions import FEATURE_PERMISSIONS
-from bot.discord_glue.render import feedback_embeds, ts
+from bot.discord_glue.render import feedback_embeds, graded_embeds, recall_embed, ts
+from bot.items.model import Item
 from bot.study.schedule import (
     ScheduleError,
     describe_days,
@@ -32,8 +35,8 @@ from bot.study.schedule import (
     suggest_timezones,
 )
 from bot.study.scoring import qotd_points
-from cogs.qotd.buttons import COG_NAME, OUT_OF_DATE, QotdButtons
-from cogs.qotd.posting import Poster
+from cogs.qotd.buttons import COG_NAME, OUT_OF_DATE, RECALL, QotdButtons
+from cogs.qotd.posting import Poster, qotd_kinds
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,14 @@ SCHEDULE_OPTIONS = {
     "days": "daily, weekdays, weekends or days like mon,wed,fri",
     "role": "A role to ping with each question",
     "thread": "Open a discussion thread under each question",
+    "format": "auto: the best way to ask each question (default); choice: buttons only; "
+    "recall: members check themselves privately",
+}
+FORMATS = ("auto", "choice", "recall")
+FORMAT_NAMES = {
+    "auto": "the best way for each question",
+    "choice": "multiple choice only",
+    "recall": "recall, self-graded",
 }
 
 TICK_SECONDS = 30
@@ -87,6 +98,11 @@ def _settings_diff(
         ("bank", bank_name(old.bank), bank_name(new.bank)),
         ("reveal", _describe_reveal(old.reveal_after_min), _describe_reveal(new.reveal_after_min)),
         ("thread", "yes" if old.thread else "no", "yes" if new.thread else "no"),
+        (
+            "format",
+            FORMAT_NAMES.get(old.format, old.format),
+            FORMAT_NAMES.get(new.format, new.format),
+        ),
     ]
 
 
@@ -216,16 +232,20 @@ class Qotd(
                 f"reveal_after must be {REVEAL_AFTER_MIN} to {REVEAL_AFTER_MAX} hours, not {hours}."
             )
 
-    def _check_bank(self, bank: str | None) -> Bank:
+    def _check_bank(self, bank: str | None, fmt: str = "auto") -> Bank:
+        if fmt not in FORMATS:
+            raise UserError(f"There is no format {fmt!r}: choose auto, choice or recall.")
         key = bank or self.banks.default_key()
         chosen = self.banks.get(key) if key else None
         if chosen is None:
             known = ", ".join(self.banks.banks) or "none"
             raise UserError(f"There is no bank {bank!r}. Loaded banks: {known}.")
-        if not any(self.banks.askable(chosen.key, q) for q in chosen.questions):
+        kinds = qotd_kinds(fmt)
+        if not any(self.banks.askable(chosen.key, q, kinds) for q in chosen.questions):
+            how = "as multiple choice" if fmt == "choice" else "as a question of the day"
             raise UserError(
-                f"The bank {chosen.name!r} has no question that can be asked with buttons: "
-                "pick another bank."
+                f"The bank {chosen.name!r} has no question that can be asked {how}: "
+                "pick another bank" + (" or the format auto." if fmt == "choice" else ".")
             )
         return chosen
 
@@ -270,6 +290,7 @@ class Qotd(
             f"**{bank.name if bank else schedule.bank}**"
             + (f", pinging <@&{schedule.role_id}>" if schedule.role_id else "")
             + (", with a discussion thread" if schedule.thread else "")
+            + (f", asked as {FORMAT_NAMES[schedule.format]}" if schedule.format != "auto" else "")
             + ".",
         ]
         if schedule.paused:
@@ -303,6 +324,7 @@ class Qotd(
         bank: str | None = None,
         reveal_after: app_commands.Range[int, REVEAL_AFTER_MIN, REVEAL_AFTER_MAX] | None = None,
         thread: bool = False,
+        format: Literal["auto", "choice", "recall"] = "auto",
     ) -> None:
         assert interaction.guild_id is not None
         try:
@@ -315,7 +337,7 @@ class Qotd(
         if role is not None:
             await self._check_role(interaction, role)
         self._check_reveal_after(reveal_after)
-        chosen = self._check_bank(bank)
+        chosen = self._check_bank(bank, format)
         previous = await store.get_schedule(self.db, interaction.guild_id, target.id)
         schedule, due = await self._save(
             interaction,
@@ -329,6 +351,7 @@ class Qotd(
                 role_id=role.id if role else None,
                 reveal_after_min=reveal_after * 60 if reveal_after else None,
                 thread=thread,
+                format=format,
             ),
             keep_paused=False,
         )
@@ -374,6 +397,7 @@ class Qotd(
         bank: str | None = None,
         reveal_after: app_commands.Range[int, REVEAL_AFTER_MIN, REVEAL_AFTER_MAX] | None = None,
         thread: bool | None = None,
+        format: Literal["auto", "choice", "recall"] | None = None,
     ) -> None:
         """Change only the settings given; the others stay as they are (pause included)."""
         assert interaction.guild_id is not None
@@ -396,7 +420,10 @@ class Qotd(
         if role is not None:
             await self._check_role(interaction, role)
         self._check_reveal_after(reveal_after)
-        bank_key = self._check_bank(bank).key if bank is not None else current.bank
+        fmt = format if format is not None else current.format
+        bank_key = current.bank
+        if bank is not None or format is not None:  # the bank must suit the format
+            bank_key = self._check_bank(bank or current.bank, fmt).key
         role_id = None if clear_role else (role.id if role is not None else current.role_id)
         schedule, due = await self._save(
             interaction,
@@ -412,6 +439,7 @@ class Qotd(
                     reveal_after * 60 if reveal_after is not None else current.reveal_after_min
                 ),
                 thread=thread if thread is not None else current.thread,
+                format=fmt,
             ),
             keep_paused=True,
         )
@@ -566,26 +594,33 @@ class Qotd(
         )
         await reply(interaction, embeds=embeds)
 
-    async def _record(
-        self, interaction: discord.Interaction[StudyBot], post_id: int, choice: int
-    ) -> list[discord.Embed]:
+    async def _open_post(
+        self, interaction: discord.Interaction[StudyBot], post_id: int
+    ) -> tuple[store.Post, Question, Item]:
+        """The post a click names, still open for answers, with its question and item."""
         post = await self.poster.post(post_id)
         if post is None or post.guild_id != interaction.guild_id:
             raise UserError("This question is no longer available.")
-        now = self._now()
-        if post.state == "revealed" or now.timestamp() >= post.reveal_at:
+        if post.state == "revealed" or self._now().timestamp() >= post.reveal_at:
             raise UserError(
                 "Answers to this question are closed: the answer has been revealed in the channel. "
                 "Watch for the next question!"
             )
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
-        mc = self.banks.choices(post.bank, question, post.id) if question else None
-        if question is None or mc is None:
+        item = self.poster.item_of(post, question) if question else None
+        if question is None or item is None:
             raise UserError("This question's bank is no longer loaded, so it cannot be answered.")
-        if not 0 <= choice < len(mc.options):
+        return post, question, item
+
+    async def _record(
+        self, interaction: discord.Interaction[StudyBot], post_id: int, choice: int
+    ) -> list[discord.Embed]:
+        post, question, item = await self._open_post(interaction, post_id)
+        if not item.is_choice or not 0 <= choice < len(item.options or ()):
             raise UserError(OUT_OF_DATE)
-        correct = choice == mc.correct
+        now = self._now()
+        correct = choice == item.correct
         outcome = await record_answer(
             self.db,
             NewAnswer(
@@ -612,12 +647,73 @@ class Qotd(
         first_choice = outcome.answer.choice if outcome.answer.choice is not None else choice
         return feedback_embeds(
             question,
-            mc,
+            item,
             first_choice,
             points=outcome.credited,
             streak=streak,
             already=not outcome.recorded,
         )
+
+    # --- recall: a private checklist and a self-grade ----------
+    async def _recall_post(
+        self, interaction: discord.Interaction[StudyBot], post_id: int
+    ) -> tuple[store.Post, Question, Item]:
+        post, question, item = await self._open_post(interaction, post_id)
+        if item.is_choice:
+            raise UserError(OUT_OF_DATE)
+        return post, question, item
+
+    async def recall_show(self, interaction: discord.Interaction[StudyBot], row: int) -> None:
+        _, question, item = await self._recall_post(interaction, row)
+        await reply(
+            interaction, embed=recall_embed(question, item), view=RECALL.checklist_view(row, item)
+        )
+
+    async def recall_tick(
+        self, interaction: discord.Interaction[StudyBot], row: int, ticked: list[int]
+    ) -> None:
+        _, question, item = await self._recall_post(interaction, row)
+        chosen = frozenset(t for t in ticked if t < len(item.key_points))
+        await interaction.response.edit_message(
+            embed=recall_embed(question, item, ticked=len(chosen)),
+            view=RECALL.checklist_view(row, item, chosen),
+        )
+
+    async def recall_grade(
+        self, interaction: discord.Interaction[StudyBot], row: int, grade: int, ticked: int
+    ) -> None:
+        post, question, item = await self._recall_post(interaction, row)
+        outcome = await record_self_grade(
+            self.db,
+            NewSelfGrade(
+                guild_id=post.guild_id,
+                user_id=interaction.user.id,
+                board="qotd",
+                question_id=question.id,
+                grade=grade,
+                recalled=min(ticked, len(item.key_points)),
+                points_total=len(item.key_points),
+                graded_at=self._now(),
+                post_id=post.id,
+                local_date=post.local_date,
+                topic=question.topic,
+            ),
+        )
+        if outcome.recorded:
+            self.poster.dirty.add(post.id)
+            streak = outcome.streak.current if outcome.streak else None
+        else:
+            existing = await get_streak(self.db, post.guild_id, interaction.user.id)
+            streak = existing.current if existing else None
+        embeds = graded_embeds(
+            question,
+            item,
+            grade=outcome.grade,
+            recalled=min(ticked, len(item.key_points)),
+            already=not outcome.recorded,
+            streak=streak,
+        )
+        await interaction.response.edit_message(embeds=embeds, view=None)
 
 
 _implements_buttons: type[QotdButtons] = Qotd  # checked by mypy

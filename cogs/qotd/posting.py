@@ -17,13 +17,17 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.bank.cloze import asking
 from bot.bank.model import Bank, Question
 from bot.bank.text import shorten
 from bot.db import qotd as store
 from bot.db.answers import count_post_answers, post_answers
+from bot.db.self_grades import post_grades
 from bot.discord_glue.ratelimit import RateLimiter
 from bot.discord_glue.render import PostView, qotd_embed, reveal_embeds
 from bot.discord_glue.tuning import global_limit_cleared
+from bot.items.maker import LEGACY_KINDS, QOTD_KINDS, allowed_kinds
+from bot.items.model import Format, Item, Kind
 from bot.study.rotation import rotation
 from bot.study.schedule import local_date_of, next_due, reveal_instant
 from cogs.qotd.buttons import answer_view
@@ -57,6 +61,14 @@ def _epoch(instant: datetime) -> int:
 
 def _instant(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
+
+
+def qotd_kinds(fmt: str) -> frozenset[Kind]:
+    """The item kinds a schedule of format ``fmt`` ('auto', 'choice', 'recall') asks with."""
+    try:
+        return allowed_kinds(Format(fmt), QOTD_KINDS)
+    except ValueError:
+        return QOTD_KINDS
 
 
 class PostingError(Exception):
@@ -129,13 +141,18 @@ class Poster:
         await asyncio.gather(*(worker() for _ in range(min(MAX_IN_FLIGHT, len(due)))))
 
     def pick_question(
-        self, bank: Bank, used: frozenset[str], channel_id: int, cycle: int
+        self,
+        bank: Bank,
+        used: frozenset[str],
+        channel_id: int,
+        cycle: int,
+        kinds: frozenset[Kind] = QOTD_KINDS,
     ) -> tuple[Question, int] | None:
         """The next question of the channel's rotation: no repeats until the bank is used up.
 
         The order of each cycle is a fixed shuffle of the bank for the channel, so it is the same
         after a restart and after the channel's schedule is removed and set up again.
-        Questions that cannot be asked with buttons are passed over.
+        Questions that cannot be asked as one of ``kinds`` are passed over.
         """
         order = self._orders.get(bank.key)
         if order is None:
@@ -144,7 +161,7 @@ class Poster:
             for question in rotation(order, f"channel {channel_id}:{attempt}"):
                 if attempt == cycle and question.id in used:
                     continue
-                if self.banks.askable(bank.key, question):
+                if self.banks.askable(bank.key, question, kinds):
                     return question, attempt
         return None
 
@@ -184,10 +201,12 @@ class Poster:
             )
             return None
         turn = await store.channel_rotation(self.db, schedule.channel_id)
-        picked = self.pick_question(bank, turn.used, schedule.channel_id, turn.cycle)
+        kinds = qotd_kinds(schedule.format)
+        picked = self.pick_question(bank, turn.used, schedule.channel_id, turn.cycle, kinds)
         if picked is None:
+            how = "as multiple choice" if schedule.format == "choice" else "at all"
             await self.mark_error(
-                schedule, f"the bank {bank.name!r} has no question that can be asked with buttons"
+                schedule, f"the bank {bank.name!r} has no question that can be asked {how}"
             )
             return None
         question, cycle = picked
@@ -234,11 +253,29 @@ class Poster:
                     "be posted (it is logged); the next one comes as planned.",
                 )
 
+    def item_of(
+        self, post: store.Post, question: Question, schedule: store.Schedule | None = None
+    ) -> Item | None:
+        """The item ``post`` asks: the one stored with it, so that what a click means never
+        changes; for a post stored without one, the item its schedule's format gives."""
+        if post.item:
+            try:
+                return Item.loads(post.item)
+            except ValueError as exc:
+                log.warning("qotd: post %s has an unreadable item (%s); rebuilt", post.id, exc)
+        if post.state != "claimed":
+            kinds = LEGACY_KINDS
+        else:
+            kinds = qotd_kinds(schedule.format if schedule else "auto")
+        return self.banks.item(post.bank, question, post.id, kinds)
+
     async def _send(self, post: store.Post, schedule: store.Schedule | None) -> None:
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
-        mc = self.banks.choices(post.bank, question, post.id) if question else None
-        if question is None or mc is None:
+        item = self.item_of(post, question, schedule) if question else None
+        if question is not None and item is not None and not post.item:
+            await store.set_post_item(self.db, post.id, item.dumps())
+        if question is None or item is None:
             await store.release_claim(self.db, post.id)
             if schedule is not None:
                 await self.mark_error(schedule, f"the question of bank {post.bank!r} is gone")
@@ -247,14 +284,14 @@ class Poster:
         try:
             channel = await self._channel(post.guild_id, post.channel_id)
             view = PostView(
-                question, mc, date.fromisoformat(post.local_date), _instant(post.reveal_at), 0
+                question, item, date.fromisoformat(post.local_date), _instant(post.reveal_at), 0
             )
             role_id = schedule.role_id if schedule else None
             await self.limiter.acquire()
             message = await channel.send(
                 content=f"<@&{role_id}>" if role_id else None,
                 embed=qotd_embed(view),
-                view=answer_view(post.id, mc),
+                view=answer_view(post.id, item),
                 nonce=post.nonce,
                 allowed_mentions=discord.AllowedMentions(
                     everyone=False,
@@ -319,7 +356,8 @@ class Poster:
         try:
             await self.limiter.acquire()
             thread = await message.create_thread(
-                name=shorten(f"Discuss: {question.prompt}", 100), auto_archive_duration=1440
+                name=shorten(f"Discuss: {asking(question.prompt)}", 100),
+                auto_archive_duration=1440,
             )
         except discord.HTTPException as exc:
             log.warning("qotd: no discussion thread for post %s: %s", post.id, exc)
@@ -418,11 +456,12 @@ class Poster:
         self.dirty.discard(post.id)
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
-        mc = self.banks.choices(post.bank, question, post.id) if question else None
-        if question is None or mc is None or post.message_id is None:
+        item = self.item_of(post, question) if question else None
+        if question is None or item is None or post.message_id is None:
             await store.mark_revealed(self.db, post.id)
             return
         answers = await post_answers(self.db, post.id)
+        grades = await post_grades(self.db, post.id)
         right = [a for a in answers if a.correct]
         day = date.fromisoformat(post.local_date)
         try:
@@ -432,12 +471,13 @@ class Poster:
             await store.mark_revealed(self.db, post.id)
             return
         message = channel.get_partial_message(post.message_id)  # type: ignore[attr-defined]
-        view = PostView(question, mc, day, _instant(post.reveal_at), len(answers), revealed=True)
+        answered = len(answers) if item.is_choice else grades.total
+        view = PostView(question, item, day, _instant(post.reveal_at), answered, revealed=True)
         async with self._flush_lock:  # no count refresh of this post is in flight meanwhile
             await self.limiter.acquire()
             try:
                 await message.edit(
-                    embed=qotd_embed(view), view=answer_view(post.id, mc, revealed=True)
+                    embed=qotd_embed(view), view=answer_view(post.id, item, revealed=True)
                 )
             except discord.NotFound:
                 log.info("qotd: post %s was deleted before its reveal", post.id)
@@ -448,11 +488,12 @@ class Poster:
             await channel.send(
                 embeds=reveal_embeds(
                     question,
-                    mc,
+                    item,
                     day,
                     answered=len(answers),
                     right=len(right),
                     first_right=right[0].user_id if right else None,
+                    grades=(grades.again, grades.hard, grades.good, grades.easy),
                 ),
                 reference=discord.MessageReference(
                     message_id=post.message_id, channel_id=post.channel_id, fail_if_not_exists=False
@@ -484,12 +525,15 @@ class Poster:
             return  # answers are closed: the reveal, not a count, is the post's last edit
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
-        mc = self.banks.choices(post.bank, question, post.id) if question else None
-        if question is None or mc is None:
+        item = self.item_of(post, question) if question else None
+        if question is None or item is None:
             return
-        count = await count_post_answers(self.db, post.id)
+        if item.is_choice:
+            count = await count_post_answers(self.db, post.id)
+        else:
+            count = (await post_grades(self.db, post.id)).total
         view = PostView(
-            question, mc, date.fromisoformat(post.local_date), _instant(post.reveal_at), count
+            question, item, date.fromisoformat(post.local_date), _instant(post.reveal_at), count
         )
         channel = self.bot.get_partial_messageable(post.channel_id)
         await self.limiter.acquire()

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from bot.bank.choices import MultipleChoice
 from bot.discord_glue.client import with_cog
 from bot.discord_glue.custom_ids import is_row_id
+from bot.discord_glue.recall import RecallComponents, RecallHandler
 from bot.discord_glue.render import LETTERS
+from bot.items.model import Item
 
 if TYPE_CHECKING:
     from bot.discord_glue.client import StudyBot
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 COG_NAME = "Quiz"
 
 
-class QuizButtons(Protocol):
+class QuizButtons(RecallHandler, Protocol):
     """What the buttons ask of the cog named ``COG_NAME``, which implements it."""
 
     async def on_choice(
@@ -35,6 +36,14 @@ class QuizButtons(Protocol):
 
     async def on_stop(
         self, interaction: discord.Interaction[StudyBot], session_id: int
+    ) -> None: ...
+
+    async def on_review_missed(
+        self, interaction: discord.Interaction[StudyBot], session_id: int
+    ) -> None: ...
+
+    async def on_full_answer(
+        self, interaction: discord.Interaction[StudyBot], qq_id: int
     ) -> None: ...
 
 
@@ -162,7 +171,76 @@ class StopButton(
         await _run(interaction, lambda cog: cog.on_stop(interaction, self.session))
 
 
-DYNAMIC_ITEMS = (AnswerButton, TypeButton, NextButton, StopButton)
+class ReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"quiz:v:(?P<session>\d+)"
+):
+    """Re-asks, privately, the questions of a quiz the clicking member missed."""
+
+    def __init__(self, session: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Review what I missed",
+                emoji="🔁",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"quiz:v:{session}",
+            )
+        )
+        self.session = session
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReviewButton:
+        return cls(int(match["session"]))
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        await _run(interaction, lambda cog: cog.on_review_missed(interaction, self.session))
+
+
+class FullAnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"quiz:f:(?P<qq>\d+)"
+):
+    """The whole reference answer of a group quiz question, privately."""
+
+    def __init__(self, qq: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Full answer",
+                emoji="📖",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"quiz:f:{qq}",
+            )
+        )
+        self.qq = qq
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> FullAnswerButton:
+        return cls(int(match["qq"]))
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        await _run(interaction, lambda cog: cog.on_full_answer(interaction, self.qq))
+
+
+RECALL = RecallComponents("quiz", COG_NAME, "Show answer")
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    AnswerButton,
+    TypeButton,
+    NextButton,
+    StopButton,
+    ReviewButton,
+    FullAnswerButton,
+    *RECALL.dynamic_items,
+)
 MODAL_PREFIX = "quiz:m:"
 MODAL_ID = re.compile(r"quiz:m:(?P<qq>[0-9]+)")
 
@@ -176,23 +254,26 @@ def modal_question(custom_id: str) -> int | None:
 
 def question_view(
     qq: int,
-    mc: MultipleChoice | None,
+    item: Item,
     *,
     session: int | None = None,
     closed: bool = False,
 ) -> discord.ui.View:
-    """Answer buttons (or a Type button), and for group quizzes a Stop button."""
+    """Answer buttons, a Type button or a Show answer button (recall), and for group quizzes a
+    Stop button."""
     view = discord.ui.View(timeout=None)
-    if mc is not None:
-        for i in range(len(mc.options)):
+    if item.is_choice:
+        for i in range(len(item.options or ())):
             style = (
                 discord.ButtonStyle.success
-                if closed and i == mc.correct
+                if closed and i == item.correct
                 else discord.ButtonStyle.secondary
             )
             view.add_item(AnswerButton(qq, i, style=style, disabled=closed))
-    else:
+    elif item.is_typed:
         view.add_item(TypeButton(qq, disabled=closed))
+    else:
+        view.add_item(RECALL.show_button(qq, disabled=closed))
     if session is not None:
         view.add_item(StopButton(session, disabled=closed))
     return view
@@ -201,6 +282,23 @@ def question_view(
 def next_view(session: int, *, last: bool) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(NextButton(session, last=last))
+    return view
+
+
+def summary_view(session: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReviewButton(session))
+    return view
+
+
+def results_view(session: int) -> discord.ui.View:
+    """Under a group quiz's results: each member can review what they missed."""
+    return summary_view(session)
+
+
+def full_answer_view(qq: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(FullAnswerButton(qq))
     return view
 
 

@@ -12,23 +12,29 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.bank.choices import MultipleChoice
 from bot.bank.model import Bank, Difficulty, Question
 from bot.bank.text import shorten
 from bot.db import quiz as store
 from bot.db.answers import NewAnswer, record_answer
+from bot.db.self_grades import NewSelfGrade, record_self_grade
 from bot.discord_glue.autocomplete import bank_choices, topic_choices
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error, send
 from bot.discord_glue.custom_ids import is_row_id
 from bot.discord_glue.render import (
+    answer_embeds,
+    answer_text,
     choice_text,
+    graded_embeds,
     group_result_embed,
     group_results_embed,
+    prompt_text,
     quiz_feedback_embeds,
     quiz_question_embed,
     quiz_summary_embed,
-    right_answer_text,
+    recall_embed,
 )
+from bot.items.maker import LEGACY_KINDS, quiz_kinds
+from bot.items.model import Item, Kind
 from bot.study.matching import judge
 from bot.study.quiz import (
     ABANDONED_AFTER,
@@ -47,12 +53,16 @@ from bot.study.quiz import (
 from cogs.quiz.buttons import (
     COG_NAME,
     MODAL_PREFIX,
+    RECALL,
     QuizButtons,
     answer_modal,
+    full_answer_view,
     modal_question,
     modal_value,
     next_view,
     question_view,
+    results_view,
+    summary_view,
 )
 
 log = logging.getLogger(__name__)
@@ -148,20 +158,40 @@ class Quiz(commands.Cog, name=COG_NAME):
         return bank, question
 
     @staticmethod
-    def _check_shown(mc: MultipleChoice | None, *, group: bool) -> None:
+    def _check_shown(item: Item, *, group: bool) -> None:
         """Refuse to ask a question whose options cannot all be shown as buttons."""
-        if mc is not None and len(mc.options) > answer_buttons(group=group):
+        options = item.options or ()
+        if len(options) > answer_buttons(group=group):
             raise UserError(
-                f"A question of this quiz has {len(mc.options)} choices, more than the "
+                f"A question of this quiz has {len(options)} choices, more than the "
                 f"{answer_buttons(group=group)} buttons a message can show here."
             )
 
-    def _mc(
-        self, session: store.QuizSession, bank: Bank, question: Question
-    ) -> MultipleChoice | None:
-        if session.typed:
-            return None
-        return self.banks.choices(bank.key, question, session.id)
+    @staticmethod
+    def _kinds(session: store.QuizSession) -> frozenset[Kind]:
+        return quiz_kinds(session.mode, session.typed, session.format)
+
+    def _item(
+        self,
+        session: store.QuizSession,
+        bank: Bank,
+        question: Question,
+        qq: store.QuizQuestion | None = None,
+    ) -> Item:
+        """The item a quiz question is asked as: the one stored when it was asked, so that
+        what a click means never changes, or the best of the quiz's kinds before that."""
+        if qq is not None and qq.item:
+            try:
+                return Item.loads(qq.item)
+            except ValueError as exc:
+                log.warning("quiz question %s has an unreadable item (%s); rebuilt", qq.id, exc)
+        kinds = self._kinds(session)
+        if qq is not None and qq.asked_at is not None and not session.typed:
+            kinds = LEGACY_KINDS  # asked before items were stored with quiz questions
+        item = self.banks.item(bank.key, question, session.id, kinds)
+        if item is None:
+            raise UserError("A question of this quiz can no longer be asked this way.")
+        return item
 
     async def _load(
         self, interaction: discord.Interaction[StudyBot], qq_id: int, *, what: str = "button"
@@ -212,6 +242,8 @@ class Quiz(commands.Cog, name=COG_NAME):
         mode="solo: just you, privately (default); group: everyone in the channel",
         bank="The question bank (default: the first one)",
         typed="Type the answers instead of picking (banks with accepted short answers)",
+        format="auto: the best way to ask each question (default); choice: buttons only; "
+        "recall: check yourself against the key points",
     )
     async def quiz(
         self,
@@ -222,8 +254,11 @@ class Quiz(commands.Cog, name=COG_NAME):
         mode: Literal["solo", "group"] = "solo",
         bank: str | None = None,
         typed: bool | None = None,
+        format: Literal["auto", "choice", "recall"] = "auto",
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
+        if format not in ("auto", "choice", "recall"):
+            raise UserError(f"There is no format {echo(format)}: choose auto, choice or recall.")
         # Discord's client keeps to the declared choices and range; a tampered one need not.
         if mode not in ("solo", "group"):
             raise UserError(f"There is no quiz mode {echo(mode)}: choose solo or group.")
@@ -247,14 +282,24 @@ class Quiz(commands.Cog, name=COG_NAME):
                 f"**{chosen.name}** has no short accepted answers to type; play it with buttons."
             )
         if typed is None:  # typed by default for banks made of short answers (trivia lists)
-            typed = can_type and all(q.aliases and not q.has_choices for q in chosen.questions)
+            typed = (
+                format == "auto"
+                and can_type
+                and all(q.aliases and not q.has_choices for q in chosen.questions)
+            )
 
         room = answer_buttons(group=mode == "group")
 
+        kinds = quiz_kinds(mode, typed, format)
+        if not kinds:
+            raise UserError(
+                f"Typed answers cannot be played as {format}: leave out typed or format."
+                if typed
+                else "A group quiz is judged, so it cannot be played as self-graded recall."
+            )
+
         def playable(q: Question) -> bool:
-            if typed:
-                return bool(q.aliases)
-            return fits(q, room) and self.banks.askable(chosen.key, q)
+            return fits(q, room) and self.banks.askable(chosen.key, q, kinds)
 
         level = Difficulty(difficulty) if difficulty else None
         pool = eligible(chosen.questions, topic=topic, difficulty=level, playable=playable)
@@ -275,6 +320,7 @@ class Quiz(commands.Cog, name=COG_NAME):
             topic=topic,
             difficulty=difficulty,
             typed=typed,
+            format=format,
         )
         try:
             session, qqs = await store.create_quiz(
@@ -300,20 +346,7 @@ class Quiz(commands.Cog, name=COG_NAME):
                 )
                 self._start_runner(session.id)
                 return
-            first = qqs[0]
-            deadline = now + timedelta(seconds=SOLO_SECONDS)
-            await store.mark_asked(self.db, first.id, None, now.timestamp(), deadline.timestamp())
-            mc = self._mc(session, chosen, picked[0])
-            self._check_shown(mc, group=False)
-            embed = quiz_question_embed(
-                picked[0], mc, position=0, total=len(picked), deadline=deadline, group=False
-            )
-            await interaction.response.send_message(
-                embed=embed,
-                view=question_view(first.id, mc),
-                ephemeral=True,
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
+            await self._ask_solo(interaction, session, chosen, qqs[0], picked[0], edit=False)
         except Exception as exc:
             # A quiz nobody can see must not hold the channel (or the member) until a restart.
             await store.end_quiz(self.db, session.id, "stopped", self.clock.now().timestamp())
@@ -324,6 +357,42 @@ class Quiz(commands.Cog, name=COG_NAME):
                     "please try again."
                 ) from exc
             raise
+
+    async def _ask_solo(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        session: store.QuizSession,
+        bank: Bank,
+        qq: store.QuizQuestion,
+        question: Question,
+        *,
+        edit: bool,
+    ) -> None:
+        """Ask a solo quiz's question privately: a new message, or in place of the last one."""
+        now = self.clock.now()
+        item = self._item(session, bank, question)
+        self._check_shown(item, group=False)
+        deadline = now + timedelta(seconds=SOLO_SECONDS)
+        await store.mark_asked(
+            self.db, qq.id, None, now.timestamp(), deadline.timestamp(), item.dumps()
+        )
+        embed = quiz_question_embed(
+            question,
+            item,
+            position=qq.position,
+            total=session.total,
+            deadline=deadline,
+            group=False,
+        )
+        if edit:
+            await interaction.response.edit_message(embed=embed, view=question_view(qq.id, item))
+        else:
+            await interaction.response.send_message(
+                embed=embed,
+                view=question_view(qq.id, item),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
 
     @staticmethod
     def _check_group_allowed(interaction: discord.Interaction[StudyBot]) -> None:
@@ -362,14 +431,14 @@ class Quiz(commands.Cog, name=COG_NAME):
     ) -> None:
         session, qq = await self._load(interaction, qq_id)
         bank, question = self._bank_and_question(session, qq)
-        mc = self._mc(session, bank, question)
-        if mc is None:
+        item = self._item(session, bank, question, qq)
+        if not item.is_choice:
             raise UserError("This button is out of date.")
-        if not 0 <= choice < len(mc.options):
+        if not 0 <= choice < len(item.options or ()):
             raise UserError("This button is not valid.")
-        given = choice_text(mc, choice)
+        given = choice_text(item, choice)
         await self._answer(
-            interaction, session, qq, question, mc, choice == mc.correct, given, choice=choice
+            interaction, session, qq, question, item, choice == item.correct, given, choice=choice
         )
 
     async def open_typed(self, interaction: discord.Interaction[StudyBot], qq_id: int) -> None:
@@ -392,18 +461,22 @@ class Quiz(commands.Cog, name=COG_NAME):
             if qq_id is None:
                 raise UserError("This answer form is not valid.")
             session, qq = await self._load(interaction, qq_id, what="answer form")
-            _, question = self._bank_and_question(session, qq)
+            self._check_open(interaction, session, qq)
+            bank, question = self._bank_and_question(session, qq)
+            item = self._item(session, bank, question, qq)
+            if not item.is_typed:
+                raise UserError("This answer form is out of date.")
             guess = modal_value(data).strip()
             if not guess:
                 raise UserError("Type an answer first.")
-            verdict = judge(guess, question.aliases, question.rejects, question.prompt)
+            verdict = judge(guess, item.accepted, item.rejects, question.prompt)
             right = verdict.accepted
             given = f"**{discord.utils.escape_markdown(guess[:200])}**"
             hint = verdict.did_you_mean()  # a group quiz shows answers only when time is up
             if hint and session.mode != "group":
                 given += f"\n{discord.utils.escape_markdown(hint)}"
             await self._answer(
-                interaction, session, qq, question, None, right, given, response=guess[:200]
+                interaction, session, qq, question, item, right, given, response=guess[:200]
             )
         except Exception as exc:
             await report_error(interaction, exc)
@@ -432,7 +505,7 @@ class Quiz(commands.Cog, name=COG_NAME):
         session: store.QuizSession,
         qq: store.QuizQuestion,
         question: Question,
-        mc: MultipleChoice | None,
+        item: Item,
         right: bool,
         given: str,
         *,
@@ -482,12 +555,13 @@ class Quiz(commands.Cog, name=COG_NAME):
         last = qq.position + 1 >= session.total
         embeds = quiz_feedback_embeds(
             question,
-            mc,
+            item,
             correct=correct,
             given=given,
             earned=earned,
             credited=outcome.credited,
             timed_out=timed_out,
+            choice=choice,
         )
         embeds[0].set_footer(text=f"Question {qq.position + 1} of {session.total}")
         await interaction.response.edit_message(
@@ -516,20 +590,12 @@ class Quiz(commands.Cog, name=COG_NAME):
             await self._finish_solo(interaction, session)
             return
         nxt = qqs[session.position + 1]
-        now = self.clock.now()
         try:
             bank, question = self._bank_and_question(session, nxt)
-            mc = self._mc(session, bank, question)
-            self._check_shown(mc, group=False)
+            await self._ask_solo(interaction, session, bank, nxt, question, edit=True)
         except UserError as exc:
-            await store.end_quiz(self.db, session.id, "stopped", now.timestamp())
+            await store.end_quiz(self.db, session.id, "stopped", self.clock.now().timestamp())
             raise UserError(f"{exc} This quiz has ended; your answers so far are kept.") from exc
-        deadline = now + timedelta(seconds=SOLO_SECONDS)
-        await store.mark_asked(self.db, nxt.id, None, now.timestamp(), deadline.timestamp())
-        embed = quiz_question_embed(
-            question, mc, position=nxt.position, total=session.total, deadline=deadline, group=False
-        )
-        await interaction.response.edit_message(embed=embed, view=question_view(nxt.id, mc))
 
     async def _finish_solo(
         self, interaction: discord.Interaction[StudyBot], session: store.QuizSession
@@ -537,21 +603,151 @@ class Quiz(commands.Cog, name=COG_NAME):
         now = self.clock.now()
         await store.end_quiz(self.db, session.id, "finished", now.timestamp())
         results = await store.member_results(self.db, session.id, session.user_id)
-        bank = self.banks.get(session.bank)
-        missed = []
-        for r in results:
-            question = bank.get(r.question_id) if bank else None
-            if question is not None and not r.correct:
-                mc = self._mc(session, bank, question) if bank else None
-                missed.append((question, right_answer_text(question, mc)))
+        missed = self._missed(session, results)
         embed = quiz_summary_embed(
-            right=sum(r.correct for r in results),
+            right=sum(r.correct for r in results if r.grade is None),
             total=len(results),
             points=sum(r.points for r in results),
             seconds=now.timestamp() - session.started_at,
             missed=missed,
+            graded=sum(r.grade is not None for r in results),
         )
-        await interaction.response.edit_message(embed=embed, view=None)
+        view = summary_view(session.id) if missed else None
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    def _missed(
+        self, session: store.QuizSession, results: list[store.QuestionResult]
+    ) -> list[tuple[Question, str]]:
+        """The questions a member missed, each with its right answer in words."""
+        bank = self.banks.get(session.bank)
+        missed = []
+        for r in results:
+            question = bank.get(r.question_id) if bank else None
+            if bank is None or question is None or not r.missed:
+                continue
+            try:
+                item = Item.loads(r.item) if r.item else self._item(session, bank, question)
+            except (ValueError, UserError):
+                continue
+            shown = answer_text(item) if item.kind is not Kind.RECALL else ""
+            missed.append((question, shown or "see the reference answer with Review"))
+        return missed
+
+    # --- recall: a private checklist and a self-grade ----------
+    async def _recall_question(
+        self, interaction: discord.Interaction[StudyBot], qq_id: int
+    ) -> tuple[store.QuizSession, store.QuizQuestion, Question, Item]:
+        session, qq = await self._load(interaction, qq_id)
+        if session.state != "running":
+            raise UserError("This quiz has ended. Start a new one with /quiz.")
+        if interaction.user.id != session.user_id:
+            raise UserError("This is someone else's quiz. Start your own with /quiz.")
+        if qq.position != session.position:
+            raise UserError("This question is over; use the buttons of the current one.")
+        bank, question = self._bank_and_question(session, qq)
+        item = self._item(session, bank, question, qq)
+        if item.kind is not Kind.RECALL:
+            raise UserError("This button is out of date.")
+        return session, qq, question, item
+
+    async def recall_show(self, interaction: discord.Interaction[StudyBot], row: int) -> None:
+        _, _, question, item = await self._recall_question(interaction, row)
+        await interaction.response.edit_message(
+            embed=recall_embed(question, item), view=RECALL.checklist_view(row, item)
+        )
+
+    async def recall_tick(
+        self, interaction: discord.Interaction[StudyBot], row: int, ticked: list[int]
+    ) -> None:
+        _, _, question, item = await self._recall_question(interaction, row)
+        chosen = frozenset(t for t in ticked if t < len(item.key_points))
+        await interaction.response.edit_message(
+            embed=recall_embed(question, item, ticked=len(chosen)),
+            view=RECALL.checklist_view(row, item, chosen),
+        )
+
+    async def recall_grade(
+        self, interaction: discord.Interaction[StudyBot], row: int, grade: int, ticked: int
+    ) -> None:
+        session, qq, question, item = await self._recall_question(interaction, row)
+        recalled = min(ticked, len(item.key_points))
+        outcome = await record_self_grade(
+            self.db,
+            NewSelfGrade(
+                guild_id=session.guild_id,
+                user_id=interaction.user.id,
+                board="quiz",
+                question_id=question.id,
+                grade=grade,
+                recalled=recalled,
+                points_total=len(item.key_points),
+                graded_at=self.clock.now(),
+                quiz_question_id=qq.id,
+                topic=question.topic,
+            ),
+        )
+        embeds = graded_embeds(
+            question,
+            item,
+            grade=outcome.grade,
+            recalled=recalled,
+            already=not outcome.recorded,
+            streak=None,
+        )
+        embeds[0].set_footer(text=f"Question {qq.position + 1} of {session.total}")
+        last = qq.position + 1 >= session.total
+        await interaction.response.edit_message(
+            embeds=embeds, view=next_view(session.id, last=last)
+        )
+
+    # --- after a quiz: what was missed, the full answer ----------
+    async def on_review_missed(
+        self, interaction: discord.Interaction[StudyBot], session_id: int
+    ) -> None:
+        """Ask the clicking member, privately, the questions of a quiz they missed."""
+        old = await self._load_session(interaction, session_id)
+        if old.state == "running":
+            raise UserError("This quiz is still running: review it once it has ended.")
+        if old.mode == "solo" and interaction.user.id != old.user_id:
+            raise UserError("This is someone else's quiz. Start your own with /quiz.")
+        bank = self.banks.get(old.bank)
+        if bank is None:
+            raise UserError("The bank of this quiz is no longer loaded.")
+        results = await store.member_results(self.db, old.id, interaction.user.id)
+        missed = [r.question_id for r in results if r.missed and bank.get(r.question_id)]
+        if not missed:
+            raise UserError("You missed nothing in this quiz: well done!")
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        spec = store.QuizSpec(
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            mode="solo",
+            bank=bank.key,
+            topic=old.topic,
+            difficulty=old.difficulty,
+            typed=old.typed,
+            format="recall" if old.format == "recall" else "auto",
+        )
+        session, qqs = await store.create_quiz(
+            self.db, spec, missed, self.clock.now().timestamp(), solo_limit=MAX_SOLO_QUIZZES
+        )
+        first = bank.get(qqs[0].question_id)
+        assert first is not None
+        await self._ask_solo(interaction, session, bank, qqs[0], first, edit=False)
+
+    async def on_full_answer(self, interaction: discord.Interaction[StudyBot], qq_id: int) -> None:
+        session, qq = await self._load(interaction, qq_id)
+        _, question = self._bank_and_question(session, qq)
+        if not qq.closed:
+            raise UserError("This question is still open: the answer is shown when time is up.")
+        embeds = answer_embeds(
+            question,
+            title="Full answer",
+            colour=discord.Colour.green(),
+            lead=prompt_text(question),
+        )
+        await reply(interaction, embeds=embeds)
 
     # --- group quizzes ----------
     def _start_runner(self, session_id: int) -> None:
@@ -628,8 +824,8 @@ class Quiz(commands.Cog, name=COG_NAME):
             if fresh is None or fresh.state != "running" or stop.is_set():
                 break
             bank, question = self._bank_and_question(session, qq)
-            mc = self._mc(session, bank, question)
-            self._check_shown(mc, group=True)
+            item = self._item(session, bank, question, qq)
+            self._check_shown(item, group=True)
             message_id, deadline = qq.message_id, qq.deadline
             if message_id is None and deadline is not None:
                 # Asked before a crash or restart, perhaps sent: find it rather than ask twice.
@@ -644,10 +840,12 @@ class Quiz(commands.Cog, name=COG_NAME):
                     # The timer starts before the question is sent: a member may click as soon
                     # as it appears, and the answer must find its start and deadline stored.
                     deadline = (now + timedelta(seconds=GROUP_SECONDS)).timestamp()
-                    await store.mark_asked(self.db, qq.id, None, now.timestamp(), deadline)
+                    await store.mark_asked(
+                        self.db, qq.id, None, now.timestamp(), deadline, item.dumps()
+                    )
                 embed = quiz_question_embed(
                     question,
-                    mc,
+                    item,
                     position=qq.position,
                     total=session.total,
                     deadline=_dt(deadline),
@@ -657,7 +855,7 @@ class Quiz(commands.Cog, name=COG_NAME):
                 message = await send(
                     channel,
                     embed=embed,
-                    view=question_view(qq.id, mc, session=session.id),
+                    view=question_view(qq.id, item, session=session.id),
                     nonce=question_nonce(qq.id),
                 )
                 await store.set_question_message(self.db, qq.id, message.id)
@@ -668,7 +866,7 @@ class Quiz(commands.Cog, name=COG_NAME):
             await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
             sleeping.cancel()
             stopping.cancel()
-            await self._close_group_question(session, qq, question, mc, message_id)
+            await self._close_group_question(session, qq, question, item, message_id)
             if stop.is_set():
                 break
         ended = await store.end_quiz(self.db, session_id, "finished", self.clock.now().timestamp())
@@ -690,7 +888,7 @@ class Quiz(commands.Cog, name=COG_NAME):
         session: store.QuizSession,
         qq: store.QuizQuestion,
         question: Question,
-        mc: MultipleChoice | None,
+        item: Item,
         message_id: int,
     ) -> None:
         if not await store.close_question(self.db, qq.id):
@@ -698,12 +896,14 @@ class Quiz(commands.Cog, name=COG_NAME):
         channel = self.bot.get_partial_messageable(session.channel_id)
         try:
             await channel.get_partial_message(message_id).edit(
-                view=question_view(qq.id, mc, session=session.id, closed=True)
+                view=question_view(qq.id, item, session=session.id, closed=True)
             )
         except discord.HTTPException as exc:
             log.warning("group quiz %s: could not close question %s: %s", session.id, qq.id, exc)
         answers = await store.question_answers(self.db, qq.id)
-        await send(channel, embed=group_result_embed(question, mc, answers))
+        await send(
+            channel, embed=group_result_embed(question, item, answers), view=full_answer_view(qq.id)
+        )
 
     async def _post_results(self, session: store.QuizSession, *, stopped: bool) -> None:
         scores = await store.session_scores(self.db, session.id)
@@ -713,6 +913,7 @@ class Quiz(commands.Cog, name=COG_NAME):
             embed=group_results_embed(
                 [(s.user_id, s.points, s.correct) for s in scores], session.total, stopped=stopped
             ),
+            view=results_view(session.id),
         )
 
 

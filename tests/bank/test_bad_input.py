@@ -162,28 +162,23 @@ def test_brackets_in_json_text_and_small_yaml_aliases_are_fine(load: Load) -> No
     assert [q.topic for q in aliased.bank.questions] == ["Python", "Python"]
 
 
-def test_bank_check_refuses_a_bank_with_nothing_askable(tmp_path: Path) -> None:
+def test_a_lone_open_question_is_asked_as_recall(tmp_path: Path) -> None:
     lone = tmp_path / "lone.md"  # one open question: no wrong option to draw, nothing to type
     lone.write_text("Q: Fine?\nA: Yes.\n", encoding="utf-8")
-    typed = tmp_path / "typed.yaml"  # a Red trivia list: one question, but its answer is typed
-    typed.write_text("What is the capital of France?:\n- Paris\n", encoding="utf-8")
 
-    def check(path: Path) -> subprocess.CompletedProcess[str]:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "bot", "bank", "check", str(path)],
+            [sys.executable, "-m", "bot", "bank", *args, str(lone)],
             capture_output=True,
             text=True,
             check=False,
         )
 
-    refused = check(lone)
-    assert refused.returncode == 1
-    assert refused.stdout.splitlines()[1:] == [
-        f"  error: {lone}: none of its 1 question(s) can be asked: a question needs its own "
-        "choices, accepted answers to type, or other answers in the bank to draw wrong options "
-        "from"
-    ]
-    assert check(typed).returncode == 0
+    checked = run("check")
+    assert checked.returncode == 0, checked.stdout
+    asked = run("quiz")
+    assert "asked as recall:" in asked.stdout
+    assert "   - Yes." in asked.stdout
 
 
 def test_dates_and_numbers_too_long_for_python_are_read_as_text(load: Load) -> None:

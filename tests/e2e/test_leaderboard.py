@@ -121,7 +121,12 @@ async def test_streak_across_a_timezones_midnight_and_stats(
     harness: BotHarness, emu: Emulator
 ) -> None:
     admin, sam = harness.member("admin", admin=True), harness.member("sam")
-    setup = {"channel": harness.channel, "time": "23:30", "timezone": "America/New_York"}
+    setup = {
+        "channel": harness.channel,
+        "time": "23:30",
+        "timezone": "America/New_York",
+        "format": "choice",
+    }
     await (await emu.slash("qotd setup", setup, member=admin)).reply()
     # 23:30 in New York is 04:30 UTC the next day; answers after local midnight still count
     # for the post's own day.

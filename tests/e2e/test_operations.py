@@ -126,7 +126,7 @@ async def test_sigterm_during_a_burst_of_clicks(emu: Emulator, tmp_path: Path) -
         guild = next(iter(emu.guilds.values()))
         admin = emu.add_member(guild, "admin", admin=True)
         channel = emu.text_channel(guild)
-        setup = {"channel": channel, "time": "09:00", "timezone": "UTC"}
+        setup = {"channel": channel, "time": "09:00", "timezone": "UTC", "format": "choice"}
         await (await emu.slash("qotd setup", setup, member=admin)).reply()
         posted = await (await emu.slash("qotd post-now", member=admin)).reply(timeout=10)
         assert "Posted" in posted.text()
@@ -134,7 +134,8 @@ async def test_sigterm_during_a_burst_of_clicks(emu: Emulator, tmp_path: Path) -
         members = [emu.add_member(guild, f"m{n}") for n in range(120)]
         handles = []
         for n, member in enumerate(members):
-            handles.append(await emu.click(post, post.custom_ids()[n % 4], member=member))
+            buttons = post.custom_ids()
+            handles.append(await emu.click(post, buttons[n % len(buttons)], member=member))
             await asyncio.sleep(0.01)  # a burst over about a second, not a time-dependent check
             if n == 60:
                 process.send_signal(signal.SIGTERM)

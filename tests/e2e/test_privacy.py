@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.db import qotd as store
 from bot.db.answers import score_mismatches
+from bot.items.model import Item
 from emulator import Emulator, Member
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_qotd import NINE, posts, setup_qotd
@@ -20,11 +21,14 @@ async def test_open_answers_show_only_to_their_member_until_the_reveal(
     (post,) = posts(harness)
     db_post = await store.channel_post_on(harness.db, harness.channel.id, "2026-12-01")
     assert db_post is not None
-    question = harness.banks.banks[db_post.bank].get(db_post.question_id)
-    mc = harness.banks.choices(db_post.bank, question, db_post.id)  # type: ignore[arg-type]
-    assert mc is not None
+    assert db_post.item is not None
+    mc = Item.loads(db_post.item)
+    assert mc.correct is not None
     alice, bob, eve = harness.member("alice"), harness.member("bob"), harness.member("eve")
-    right, wrong = f"qotd:{db_post.id}:{mc.correct}", f"qotd:{db_post.id}:{(mc.correct + 1) % 4}"
+    right, wrong = (
+        f"qotd:{db_post.id}:{mc.correct}",
+        f"qotd:{db_post.id}:{(mc.correct + 1) % len(mc.options or ())}",
+    )
     feedback = await (await emu.click(post, right, member=alice)).reply()
     assert "+10 points at the reveal" in feedback.text()
     await (await emu.click(post, wrong, member=bob)).reply()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.db import qotd as store
+from bot.items.model import Item
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness
 
@@ -16,7 +17,12 @@ NINE = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 async def setup_qotd(h: BotHarness, admin: Member, **options: object) -> Message:
-    values: dict[str, object] = {"channel": h.channel, "time": "09:00", "timezone": "UTC"}
+    values: dict[str, object] = {
+        "channel": h.channel,
+        "time": "09:00",
+        "timezone": "UTC",
+        "format": "choice",  # these tests answer with buttons; recall has tests of its own
+    }
     values.update(options)
     handle = await h.emu.slash("qotd setup", values, member=admin)
     return await handle.reply()
@@ -103,11 +109,13 @@ async def test_post_answer_reveal(harness: BotHarness, admin: Member, emu: Emula
 
     db_post = await store.channel_post_on(harness.db, harness.channel.id, "2026-12-01")
     assert db_post is not None and db_post.message_id == post.id
-    mc = harness.banks.choices(
-        db_post.bank, harness.banks.banks[db_post.bank].get(db_post.question_id), db_post.id
-    )  # type: ignore[arg-type]
-    assert mc is not None
-    right, wrong = f"qotd:{db_post.id}:{mc.correct}", f"qotd:{db_post.id}:{(mc.correct + 1) % 4}"
+    assert db_post.item is not None
+    mc = Item.loads(db_post.item)
+    assert mc.correct is not None
+    right, wrong = (
+        f"qotd:{db_post.id}:{mc.correct}",
+        f"qotd:{db_post.id}:{(mc.correct + 1) % len(mc.options or ())}",
+    )
 
     alice, bob, carol = harness.member("alice"), harness.member("bob"), harness.member("carol")
     feedback = await (await emu.click(post, right, member=alice)).reply()

@@ -12,6 +12,7 @@ import pytest
 from bot.bank.library import BankLibrary
 from bot.bank.model import Bank, Question
 from bot.db import qotd as store
+from bot.items.model import Item
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_qotd import NINE, admin, posts, setup_qotd
@@ -28,12 +29,8 @@ def age_messages(emu: Emulator, seconds: float) -> None:
 async def right_answer(h: BotHarness, message: Message) -> str:
     post = await store.get_post(h.db, int(message.custom_ids()[0].split(":")[1]))
     assert post is not None
-    bank = h.banks.banks[post.bank]
-    question = bank.get(post.question_id)
-    assert question is not None
-    mc = h.banks.choices(post.bank, question, post.id)
-    assert mc is not None
-    return f"qotd:{post.id}:{mc.correct}"
+    assert post.item is not None
+    return f"qotd:{post.id}:{Item.loads(post.item).correct}"
 
 
 async def test_remove_and_setup_again_keeps_one_post_a_day_and_the_rotation(
@@ -343,7 +340,7 @@ async def test_status_counts_the_questions_left_of_the_bank_in_use(
     assert "15 of 15 questions left in this cycle" in status.text()
 
 
-async def test_setup_refuses_a_bank_with_nothing_to_ask(
+async def test_setup_refuses_multiple_choice_from_a_bank_that_cannot_give_it(
     harness: BotHarness, admin: Member, emu: Emulator
 ) -> None:
     await harness.stop()
@@ -352,9 +349,15 @@ async def test_setup_refuses_a_bank_with_nothing_to_ask(
     )
     harness.banks = BankLibrary({**harness.banks.banks, "lonely": lonely})
     await harness.start()
-    refused = await setup_qotd(harness, admin, bank="lonely")
-    assert "The bank 'Lonely' has no question that can be asked with buttons" in refused.text()
+    refused = await setup_qotd(harness, admin, bank="lonely", format="choice")
+    assert (
+        "The bank 'Lonely' has no question that can be asked as multiple choice: pick another "
+        "bank or the format auto." in refused.text()
+    )
     assert await store.guild_schedules(harness.db, harness.guild.id) == []
+    # Asked as recall, its one question can be a question of the day.
+    accepted = await setup_qotd(harness, admin, bank="lonely", format="auto")
+    assert "Question of the day set" in accepted.text()
 
 
 async def test_a_count_refresh_never_undoes_a_reveal(

@@ -8,24 +8,48 @@ import re
 from bot.db import quiz as store
 from bot.db.answers import member_score
 from bot.discord_glue.render import bank_text
+from bot.items.model import CHOICE_KINDS
+from bot.items.model import Kind as ItemKind
 from bot.study.matching import Kind, judge
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness
-from tests.e2e.quizhelp import question_of
+from tests.e2e.quizhelp import item_of, question_of
 
 ACRONYMS = "ml-acronyms"
 
 
 async def play_solo(h: BotHarness, member: Member, message: Message, *, right: bool) -> Message:
-    qq_id, _, correct = await question_of(h, message)
-    assert correct is not None
-    choice = correct if right else (correct + 1) % 4
-    return await (await h.emu.click(message, f"quiz:a:{qq_id}:{choice}", member=member)).reply()
+    """Answer the question shown: pick an option, or for recall reveal the key points and grade
+    oneself Good (all recalled) or Again (none)."""
+    qq_id, _, item = await item_of(h, message)
+    if item.is_choice:
+        assert item.correct is not None and item.options is not None
+        choice = item.correct if right else (item.correct + 1) % len(item.options)
+        click = f"quiz:a:{qq_id}:{choice}"
+        return await (await h.emu.click(message, click, member=member)).reply()
+    assert item.kind is ItemKind.RECALL
+    shown = await (await h.emu.click(message, f"quiz:r:{qq_id}", member=member)).reply()
+    assert "Key points" in shown.text()
+    if not right:
+        return await (await h.emu.click(shown, f"quiz:g:{qq_id}:1:0", member=member)).reply()
+    every = [str(n) for n in range(len(item.key_points))]
+    ticked = await (await h.emu.select(shown, f"quiz:k:{qq_id}", every, member=member)).reply()
+    assert f"You recalled {len(every)} of {len(every)} key points" in ticked.text()
+    click = f"quiz:g:{qq_id}:3:{len(every)}"
+    return await (await h.emu.click(ticked, click, member=member)).reply()
+
+
+def choice_questions(h: BotHarness) -> int:
+    """How many questions of the default bank can be asked as multiple choice."""
+    bank = h.banks.banks["generative-ai-interview-questions"]
+    return sum(h.banks.askable(bank.key, q, CHOICE_KINDS) for q in bank.questions)
 
 
 async def test_solo_quiz_played_to_the_end(harness: BotHarness, emu: Emulator) -> None:
     alice = harness.member("alice")
-    first = await (await emu.slash("quiz", {"questions": 3}, member=alice)).reply()
+    first = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 3}, member=alice)
+    ).reply()
     assert first.ephemeral and first.visible_to == alice.id
     assert first.embeds[0]["title"] == "Quiz · question 1 of 3"
     message = first
@@ -41,7 +65,7 @@ async def test_solo_quiz_played_to_the_end(harness: BotHarness, emu: Emulator) -
     assert "Quiz finished · 2/3 right" in summary
     assert "Score: **20 points**" in summary
     assert "Answer:" in summary  # the missed question with its answer
-    assert message.components == []
+    assert message.button("Review what I missed") and len(message.custom_ids()) == 1
     assert emu.public(harness.channel) == []  # nobody else saw any of it
 
 
@@ -49,11 +73,15 @@ async def test_someone_elses_buttons_and_ended_quizzes_answer_politely(
     harness: BotHarness, emu: Emulator
 ) -> None:
     alice, bob = harness.member("alice"), harness.member("bob")
-    message = await (await emu.slash("quiz", {"questions": 1}, member=alice)).reply()
+    message = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 1}, member=alice)
+    ).reply()
     qq_id, _, correct = await question_of(harness, message)
     intruder = await (await emu.click(message, f"quiz:a:{qq_id}:{correct}", member=bob)).reply()
     assert "someone else's quiz" in intruder.text() and intruder.visible_to == bob.id
-    other = await (await emu.slash("quiz", {"questions": 1}, member=alice)).reply()
+    other = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 1}, member=alice)
+    ).reply()
     other_qq, _, other_correct = await question_of(harness, other)
     session = await store.quiz_question(harness.db, other_qq)
     assert session is not None
@@ -71,7 +99,9 @@ async def test_someone_elses_buttons_and_ended_quizzes_answer_politely(
 
 async def test_solo_quiz_survives_a_restart(harness: BotHarness, emu: Emulator) -> None:
     alice = harness.member("alice")
-    message = await (await emu.slash("quiz", {"questions": 2}, member=alice)).reply()
+    message = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 2}, member=alice)
+    ).reply()
     await harness.restart()
     feedback = await play_solo(harness, alice, message, right=True)
     assert "Right!" in feedback.text()
@@ -83,7 +113,9 @@ async def test_solo_quiz_survives_a_restart(harness: BotHarness, emu: Emulator) 
 
 async def test_a_late_solo_answer_does_not_score(harness: BotHarness, emu: Emulator) -> None:
     alice = harness.member("alice")
-    message = await (await emu.slash("quiz", {"questions": 1}, member=alice)).reply()
+    message = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 1}, member=alice)
+    ).reply()
     harness.clock.advance(seconds=61)
     feedback = await play_solo(harness, alice, message, right=True)
     assert "Time was up" in feedback.text()
@@ -108,7 +140,7 @@ async def test_group_quiz_with_three_members_at_different_speeds(
         message = question[0]
         qq_id, _, correct = await question_of(harness, message)
         right = f"quiz:a:{qq_id}:{correct}"
-        wrong = f"quiz:a:{qq_id}:{(correct + 1) % 4}"
+        wrong = f"quiz:a:{qq_id}:{(correct + 1) % len(message.custom_ids()[:-1])}"
         harness.clock.advance(seconds=3)
         locked = await (await emu.click(message, right, member=fast)).reply()
         assert "Answer locked in" in locked.text() and locked.ephemeral
@@ -241,25 +273,30 @@ async def test_a_typed_near_miss_is_told_what_it_was_close_to(
 
 async def test_replaying_a_quiz_does_not_farm_points(harness: BotHarness, emu: Emulator) -> None:
     alice = harness.member("alice")
+    count = choice_questions(harness)
+    options = {"questions": count, "format": "choice"}
     for attempt in range(2):
-        message = await (await emu.slash("quiz", {"questions": 17}, member=alice)).reply()
-        for n in range(17):
+        message = await (await emu.slash("quiz", options, member=alice)).reply()
+        for n in range(count):
             feedback = await play_solo(harness, alice, message, right=True)
             if attempt == 1 and n == 0:
                 assert "none on the leaderboard" in feedback.text()
-            label = "See results" if n == 16 else "Next question"
+            label = "See results" if n == count - 1 else "Next question"
             message = await (
                 await emu.click(feedback, feedback.button(label)["custom_id"], member=alice)
             ).reply()
-        assert "Score: **170 points**" in message.text()  # the quiz itself still counts them
+        # the quiz itself still counts them
+        assert f"Score: **{10 * count} points**" in message.text()
     score = await member_score(harness.db, harness.guild.id, "quiz", "all", alice.id)
-    assert score is not None and (score.points, score.answered) == (170, 34)
+    assert score is not None and (score.points, score.answered) == (10 * count, 2 * count)
     # a new week is a new period for the weekly board, not for the all-time one
     harness.clock.advance(days=7)
-    message = await (await emu.slash("quiz", {"questions": 1}, member=alice)).reply()
+    message = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 1}, member=alice)
+    ).reply()
     await play_solo(harness, alice, message, right=True)
     score = await member_score(harness.db, harness.guild.id, "quiz", "all", alice.id)
-    assert score is not None and score.points == 170
+    assert score is not None and score.points == 10 * count
 
 
 async def test_twenty_questions_with_the_longest_answers_fit_discord(
@@ -274,7 +311,9 @@ async def test_twenty_questions_with_the_longest_answers_fit_discord(
         message = await (
             await emu.click(feedback, feedback.button(label)["custom_id"], member=alice)
         ).reply()
-    assert "9/17 right" in message.text()
+    # the questions asked as recall are self-graded, the others judged
+    judged = choice_questions(harness)
+    assert f"/{judged} right · {17 - judged} self-graded" in message.text()
     assert emu.violations == []
 
 

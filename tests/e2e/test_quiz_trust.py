@@ -66,7 +66,9 @@ async def test_a_solo_quiz_answers_only_to_its_owner_on_its_server(
     harness: BotHarness, emu: Emulator
 ) -> None:
     alice = harness.member("alice")
-    message = await (await emu.slash("quiz", {"questions": 2}, member=alice)).reply()
+    message = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 2}, member=alice)
+    ).reply()
     qq_id, _, correct = await question_of(harness, message)
     qq = await store.quiz_question(harness.db, qq_id)
     assert qq is not None
@@ -98,7 +100,9 @@ async def test_out_of_range_button_ids_are_refused_plainly(
     harness: BotHarness, emu: Emulator, caplog: pytest.LogCaptureFixture, custom_id: str
 ) -> None:
     alice = harness.member("alice")
-    message = await (await emu.slash("quiz", {"questions": 1}, member=alice)).reply()
+    message = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 1}, member=alice)
+    ).reply()
     qq_id, _, _ = await question_of(harness, message)
     caplog.set_level(logging.WARNING)
     handle = await emu.forge_click(
@@ -337,11 +341,18 @@ async def test_a_new_solo_quiz_beyond_three_ends_the_members_oldest(
     harness: BotHarness, emu: Emulator
 ) -> None:
     alice = harness.member("alice")
-    old = await (await emu.slash("quiz", {"questions": 2}, member=alice)).reply()
-    handles = [await emu.slash("quiz", {"questions": 2}, member=alice) for _ in range(30)]
+    old = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 2}, member=alice)
+    ).reply()
+    handles = [
+        await emu.slash("quiz", {"format": "choice", "questions": 2}, member=alice)
+        for _ in range(30)
+    ]
     for handle in handles:  # a burst of starts leaves three quizzes running, not thirty
         await handle.reply()
-    new = await (await emu.slash("quiz", {"questions": 2}, member=alice)).reply()
+    new = await (
+        await emu.slash("quiz", {"format": "choice", "questions": 2}, member=alice)
+    ).reply()
     assert "question 1 of 2" in new.text()
     running = await store.running_quizzes(harness.db)
     assert [(s.user_id, s.mode) for s in running] == [(alice.id, "solo")] * MAX_SOLO_QUIZZES
@@ -375,8 +386,9 @@ async def test_a_member_runs_one_group_quiz_at_a_time(harness: BotHarness, emu: 
 
 async def test_an_abandoned_solo_quiz_is_ended(harness: BotHarness, emu: Emulator) -> None:
     alice, bob = harness.member("alice"), harness.member("bob")
-    left = await (await emu.slash("quiz", {"questions": 3}, member=alice)).reply()
-    busy = await (await emu.slash("quiz", {"questions": 3}, member=bob)).reply()
+    three = {"questions": 3, "format": "choice"}
+    left = await (await emu.slash("quiz", three, member=alice)).reply()
+    busy = await (await emu.slash("quiz", three, member=bob)).reply()
     harness.clock.advance(minutes=20)
     qq_id, _, correct = await question_of(harness, busy)
     await (await emu.click(busy, f"quiz:a:{qq_id}:{correct}", member=bob)).reply()

@@ -1,0 +1,21 @@
+"""Self-grading of recall items with Anki's four grades."""
+
+from __future__ import annotations
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+GRADE_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+
+
+def suggested_grade(ticked: int, total: int) -> int:
+    """The grade a share of recalled key points suggests: all of them Easy, most Good, some
+    Hard, few or none Again. The member decides; this is only the default offered."""
+    if total <= 0:
+        return GOOD
+    share = min(ticked, total) / total
+    if share >= 1:
+        return EASY
+    if share >= 0.6:
+        return GOOD
+    if share >= 0.3:
+        return HARD
+    return AGAIN
