@@ -35,6 +35,22 @@ from functools import cache, lru_cache
 from rapidfuzz.distance import OSA
 
 _NON_WORD = re.compile(r"[^\w\s]|_")
+# A capital that starts a lower-case word inside a token: "largeLanguageModel" is three words,
+# "ReLU" and "PReLU" are one.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z]{2})")
+# Code that names the answer: "torch.optim.Adam(...)", "nn.ReLU()", "F.relu(x)" name Adam, ReLU.
+_CODE_CALL = re.compile(
+    r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w+)(?:\((?:[^()]|\([^()]*\))*\))?|\b([A-Za-z_]\w+)\(\w*\)"
+)
+# Examples after an answer ("..., like GPT-4 or Llama", "(e.g. a BPE subword)") are remarks.
+_EXAMPLES = re.compile(
+    r"(?:(?:,\s*|\(\s*)(?:like|e\.?\s?g\.?|such as|for example|for instance)|"
+    r"\s+(?:e\.?\s?g\.?|such as|for example|for instance))\b[^)]*\)?\s*$",
+    re.IGNORECASE,
+)
+# A parenthesised aside: a gloss about the answer, not a second answer, unless it names a near
+# miss or takes the answer back ("ReLU (not GELU)").
+_ASIDE = re.compile(r"\(([^()]*)\)")
 
 
 def _strip_accents(text: str) -> str:
@@ -60,9 +76,12 @@ FRAME = frozenset(
         "answer", "believe", "called", "final", "guess", "i", "im", "is", "it", "its", "m",
         "means", "my", "pretty", "s", "stand", "stands", "sure", "think", "this", "for", "was",
         "that", "refers", "to", "known", "as", "name", "so", "well", "ok", "okay", "hmm", "um",
-        "yes", "yeah", "am", "probably", "definitely", "obviously", *ARTICLES, *GENERIC,
+        "yes", "yeah", "am", "probably", "definitely", "obviously", "d", "id", "say", "would",
+        "they", "re", "theyre", "these", "are", *ARTICLES, *GENERIC,
     }
 )  # fmt: skip
+# Trailing words of a remark about the answer ("adam I think", "... right?").
+TAIL = frozenset({"right", "i", "think", "guess", "believe", "suppose", "correct", "lol"})
 # Words that take an answer back or hedge it ("no wait", "not ReLU", "maybe").
 HEDGES = frozenset({"not", "no", "wait", "maybe", "perhaps", "either", "nor", "never", "isn"})
 # Words that make a clause beside the answer a remark about it ("..., like ChatGPT", "..., which
@@ -75,7 +94,16 @@ REMARK = frozenset(
     }
 )  # fmt: skip
 MAX_BARE_WORDS = 3  # a clause this short, with no remark word, reads as another answer
-_FORMS = {"net": "network", "nets": "network", "networks": "network"}
+# Other forms of a word, and the short forms learners type for the field's long words.
+_FORMS = {
+    "net": "network",
+    "nets": "network",
+    "networks": "network",
+    "lang": "language",
+    "conv": "convolution",
+    "attn": "attention",
+    "eval": "evaluation",
+}
 _SUFFIXES = ("ing", "ed", "al", "s")
 
 
@@ -86,7 +114,8 @@ class Word:
 
     @property
     def budget(self) -> int:
-        """Typos forgiven in this word: none up to 4 letters or for an acronym, one up to 7."""
+        """Typos forgiven in this word: none up to 4 letters or for an acronym, one up to 7
+        (a word of 4 letters may still have two neighbours swapped, see :func:`word_cost`)."""
         n = len(self.text)
         if self.acronym or n <= 4 or any(c.isdigit() for c in self.text):
             return 0
@@ -96,7 +125,8 @@ class Word:
 def words(text: str) -> tuple[Word, ...]:
     """The words of a text, without articles; connectives are kept (see :func:`_content`)."""
     out = []
-    for raw in _NON_WORD.sub(" ", _strip_accents(text)).split():
+    text = _CAMEL.sub(" ", _strip_accents(text))
+    for raw in _NON_WORD.sub(" ", text).split():
         acronym = sum(c.isupper() for c in raw) >= 2
         word = raw.casefold()
         if word not in ARTICLES:
@@ -127,8 +157,17 @@ def word_cost(answer: Word, guess: str, *, typos: bool = True) -> int | None:
     a = answer.text
     if a == guess or stem(a) == stem(guess):
         return 0
-    if not typos or answer.budget == 0 or guess.isdigit():
+    if not typos or guess.isdigit():
         return None
+    if answer.budget == 0:
+        swapped = (
+            len(a) == 4
+            and not answer.acronym
+            and len(guess) == 4
+            and sorted(a) == sorted(guess)
+            and OSA.distance(a, guess) == 1
+        )
+        return 1 if swapped else None
     cost = OSA.distance(a, guess, score_cutoff=answer.budget)
     return cost if cost <= answer.budget else None
 
@@ -142,7 +181,7 @@ def align(answer: Sequence[Word], guess: Sequence[str], *, typos: bool = True) -
         if i == len(answer):
             return 0 if j == len(guess) else None
         best: int | None = None
-        for take_a in (1, 2):
+        for take_a in (1, 2, 3):
             if i + take_a > len(answer):
                 break
             joined_a = Word(
@@ -215,10 +254,13 @@ def _trims(ws: tuple[Word, ...], framing: frozenset[str]) -> list[tuple[str, ...
     ):
         starts.append(starts[-1] + 1)
     out = []
+    last = len(texts)
+    while last > 1 and len(texts) - last < MAX_TRAILING_WORDS and texts[last - 1] in TAIL:
+        last -= 1
     for s in starts:
-        end = len(texts)
+        end = last
         out.append(tuple(texts[s:end]))
-        while end > max(s + 1, len(texts) - MAX_TRAILING_WORDS) and (
+        while end > max(s + 1, last - MAX_TRAILING_WORDS) and (
             texts[end - 1] in GENERIC or texts[end - 1] in framing
         ):
             end -= 1
@@ -340,10 +382,37 @@ def judge(
     return judge_with(guess, Answers.of(accepted, rejects, prompt))
 
 
+def _plain_guess(guess: str) -> str:
+    """The guess with code written around an answer reduced to its name and trailing examples
+    cut off: what a learner meant to name."""
+    guess = _CODE_CALL.sub(lambda m: m.group(1) or m.group(2), guess[:MAX_GUESS])
+    return _EXAMPLES.sub("", guess).strip()
+
+
 def judge_with(guess: str, answers: Answers) -> Verdict:
     if not answers.accepted:
         return WRONG
-    parts = clauses(guess[:MAX_GUESS])
+    guess = _plain_guess(guess)
+    asides = _ASIDE.findall(guess)
+    main = _ASIDE.sub(" ", guess).strip()
+    if asides and main and _judge(main, answers).accepted:
+        aside_kinds = {_classify(ws, answers)[0] for a in asides for ws in clauses(a)}
+        if not aside_kinds & {"reject", "near", "hedge"}:
+            return Verdict(Kind.ACCEPTED)
+    return _judge(guess, answers)
+
+
+def _judge(guess: str, answers: Answers) -> Verdict:
+    whole = words(guess)  # "generative, adversarial network": punctuation inside an answer
+    if (
+        whole
+        and len(whole) <= SHORT_GUESS
+        and not _OR.search(guess)
+        and _classify(whole, answers)[0] == "accepted"
+        and all(_classify(ws, answers)[0] in ("accepted", "other") for ws in clauses(guess))
+    ):
+        return Verdict(Kind.ACCEPTED)
+    parts = clauses(guess)
     if not parts:
         return WRONG
     if len(parts) > 1 and _OR.search(guess) and sum(len(p) for p in parts) <= SHORT_GUESS:
