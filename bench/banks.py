@@ -10,7 +10,7 @@ from pathlib import Path
 from bench.common import Report, median, percentile
 from bench.data import markdown_bank, yaml_bank
 from bot.bank import Bank, load_bank
-from bot.bank.choices import ChoiceMaker
+from bot.items.maker import ItemMaker
 
 COUNT = 10_000
 ROUNDS = 3
@@ -94,7 +94,7 @@ def _megabyte(report: Report, path: Path) -> None:
 
 def _choices(report: Report, name: str, bank: Bank) -> None:
     start = time.perf_counter()
-    maker = ChoiceMaker(bank).prepare()
+    maker = ItemMaker(bank).prepare()
     report.add(
         f"{name} bank: answers summarised at start-up", f"{time.perf_counter() - start:.1f} s"
     )
@@ -102,10 +102,10 @@ def _choices(report: Report, name: str, bank: Bank) -> None:
     timings = []
     for n, question in enumerate(sample):
         start = time.perf_counter()
-        maker.choices(question, seed=n)
+        maker.item(question, seed=n)
         timings.append(time.perf_counter() - start)
     report.add(
-        f"{name} bank: options of one question p50 / p99",
+        f"{name} bank: the item of one question p50 / p99",
         f"{median(timings) * 1000:.2f} / {percentile(timings, 99) * 1000:.2f} ms",
     )
 

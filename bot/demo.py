@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -27,25 +26,25 @@ from bot.db import quiz as quiz_store
 from bot.discord_glue.client import Services, StudyBot
 from bot.items.model import Item
 from bot.runner import point_discord_at
-from emulator import Emulator, Handle, Member, Message
+from emulator import Emulator, Member, Message
 from emulator.transcript import describe
 
 MORNING = datetime(2026, 12, 1, 8, 55, tzinfo=UTC)
 DEMO_CHANNEL_IDS = (1443000000000000001, 1443000000000000002)  # snowflakes of Nov 2025
 
 
-def right_answer(correct: int) -> int:
-    return correct
-
-
-def wrong_answer(correct: int) -> int:
-    return (correct + 1) % 4
+# The topic's three questions, in an order drawn for Ben: one asked as which-one (its answer is
+# a list), two as recall (their answers are prose).
+QUIZ_TOPIC = "Prompt Engineering"
+QUIZ_QUESTIONS = 3
 
 
 class Demo:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.emu = Emulator()
+        self.clock = FakeClock(MORNING)
+        self.emu.now = self.clock.now  # "in 2 hours" is read at the demo's time
         # fixed channel ids: the channel's question order, and so the transcript, is the same
         # every run
         self.guild = self.emu.add_guild(
@@ -54,8 +53,6 @@ class Demo:
             channel_ids=DEMO_CHANNEL_IDS,
         )
         self.channel = self.emu.text_channel(self.guild, "daily-question")
-        self.clock = FakeClock(MORNING)
-        self.emu.now = self.clock.now  # "in 2 hours" is read at the demo's time
         self.banks = BankLibrary.load([BUNDLED_BANKS])
 
     def say(self, text: str = "") -> None:
@@ -98,28 +95,52 @@ class Demo:
                     await task
         await self.emu.stop()
 
-    async def answer(
-        self, member: Member, message: Message, choice: Callable[[int], int]
-    ) -> Message:
-        custom = message.custom_ids()[0]
-        prefix = custom.rsplit(":", 1)[0]
-        correct = await self.correct_choice(message)
-        handle: Handle = await self.emu.click(message, f"{prefix}:{choice(correct)}", member=member)
-        return await handle.reply()
-
-    async def correct_choice(self, message: Message) -> int:
-        custom = message.custom_ids()[0]
+    async def stored_item(self, message: Message) -> tuple[int, Item]:
+        """(row id, item) of a post or quiz question: what it asked, as the bot stored it."""
+        custom = next(c for c in message.custom_ids() if c.startswith(("qotd:", "quiz:")))
         kind, *ids = custom.split(":")
         if kind == "qotd":
-            post = await qotd_store.get_post(self.db, int(ids[0]))
+            row = int(ids[-1] if ids[0] == "r" else ids[0])
+            post = await qotd_store.get_post(self.db, row)
             stored = post.item if post else None
         else:
-            qq = await quiz_store.quiz_question(self.db, int(ids[1]))
+            row = int(ids[1])
+            qq = await quiz_store.quiz_question(self.db, row)
             stored = qq.item if qq else None
         assert stored is not None, "an asked question stores its item"
-        item = Item.loads(stored)
-        assert item.correct is not None
-        return item.correct
+        return row, Item.loads(stored)
+
+    async def answer(
+        self, who: str, member: Member, message: Message, right: bool, *, wrong_by: int = 1
+    ) -> Message:
+        """A member answers what ``message`` asks: picks an option, or recalls the answer,
+        ticks the key points remembered and grades themselves."""
+        row, item = await self.stored_item(message)
+        prefix = "qotd" if message.custom_ids()[0].startswith("qotd") else "quiz"
+        if item.is_choice:
+            assert item.correct is not None and item.options is not None
+            pick = item.correct if right else (item.correct + wrong_by) % len(item.options)
+            custom = f"qotd:{row}:{pick}" if prefix == "qotd" else f"quiz:a:{row}:{pick}"
+            reply = await (await self.emu.click(message, custom, member=member)).reply()
+            self.show(who, reply)
+            return reply
+        label = next(c["label"] for c in message.components[0]["components"])
+        self.say(f"{who} thinks of an answer, then presses {label}:")
+        shown = await (await self.emu.click(message, f"{prefix}:r:{row}", member=member)).reply()
+        self.show(who, shown)
+        recalled = len(item.key_points) - 1 if right else 1
+        self.say(f"{who} ticks the {recalled} key points they had recalled:")
+        values = [str(n) for n in range(recalled)]
+        ticked = await (
+            await self.emu.select(shown, f"{prefix}:k:{row}", values, member=member)
+        ).reply()
+        self.show(who, ticked)
+        grade = 3 if right else 1
+        self.say(f"{who} takes the suggested grade:")
+        custom = f"{prefix}:g:{row}:{grade}:{recalled}"
+        graded = await (await self.emu.click(ticked, custom, member=member)).reply()
+        self.show(who, graded)
+        return graded
 
     async def morning(self) -> None:
         emu = self.emu
@@ -152,11 +173,11 @@ class Demo:
 
         self.clock.set(MORNING + timedelta(minutes=12))
         self.scene("Three members answer")
-        self.show("Ben (right)", await self.answer(ben, post, right_answer))
-        self.show("Cleo (wrong)", await self.answer(cleo, post, wrong_answer))
-        self.show("Dan (right)", await self.answer(dan, post, right_answer))
+        await self.answer("Ben (right)", ben, post, right=True)
+        await self.answer("Cleo (wrong)", cleo, post, right=False)
+        await self.answer("Dan (right)", dan, post, right=True)
         self.say("Dan clicks again, on another answer:")
-        self.show("Dan", await self.answer(dan, post, lambda right: (right + 2) % 4))
+        await self.answer("Dan", dan, post, right=False, wrong_by=2)
         await qotd.poster.flush_counts()  # type: ignore[union-attr]
         self.say(f"-- the post's footer now reads: {post.embeds[0]['footer']['text']}")
 
@@ -168,16 +189,13 @@ class Demo:
         self.show("everyone", reveal)
 
         self.scene("Ben practises with a solo quiz")
-        self.say("Ben types: /quiz questions:2")
-        message = await (
-            await emu.slash("quiz", {"questions": 2}, member=ben, channel=self.channel)
-        ).reply()
+        self.say(f'Ben types: /quiz topic:"{QUIZ_TOPIC}" questions:{QUIZ_QUESTIONS}')
+        options = {"topic": QUIZ_TOPIC, "questions": QUIZ_QUESTIONS}
+        message = await (await emu.slash("quiz", options, member=ben, channel=self.channel)).reply()
         self.show("Ben", message)
-        for n in range(2):
-            pick = right_answer if n == 0 else wrong_answer
-            feedback = await self.answer(ben, message, pick)
-            self.show("Ben", feedback)
-            label = "See results" if n == 1 else "Next question"
+        for n in range(QUIZ_QUESTIONS):
+            feedback = await self.answer("Ben", ben, message, right=True)
+            label = "See results" if n == QUIZ_QUESTIONS - 1 else "Next question"
             message = await (
                 await emu.click(feedback, feedback.button(label)["custom_id"], member=ben)
             ).reply()

@@ -120,6 +120,10 @@ def describe(message: Message, emu: World, width: int = 88) -> str:
             add(f"({embed['footer']['text']})")
     buttons = []
     for comp in iter_components(message.components):
+        if comp.get("type") == 3:  # a select menu: its placeholder, then what is picked
+            picked = [o["label"].split(".")[0] for o in comp.get("options", []) if o.get("default")]
+            chosen = f": {', '.join(picked)} ticked" if picked else ""
+            add(f"[menu: {comp.get('placeholder', 'choose')}{chosen}]")
         if comp.get("type") == 2:
             mark = _STYLES.get(comp.get("style", 2), "")
             state = " (closed)" if comp.get("disabled") and not mark else ""

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.bank import load_bank
-from bot.bank.choices import ChoiceMaker
 from bot.bank.loader import BANK_SUFFIXES, BUNDLED_BANKS
+from bot.items.maker import ItemMaker
 
 BUNDLED = sorted(p for p in BUNDLED_BANKS.iterdir() if p.suffix in BANK_SUFFIXES)
 
@@ -22,6 +22,6 @@ def test_bundled_bank_loads_cleanly(path: Path) -> None:
     result = load_bank(path)
     assert result.errors == []
     assert result.bank is not None and result.bank.questions
-    maker = ChoiceMaker(result.bank)
+    maker = ItemMaker(result.bank).prepare()
     for q in result.bank.questions:
-        assert maker.choices(q, 0) is not None, q.prompt
+        assert maker.item(q, 0) is not None, q.prompt

@@ -22,6 +22,7 @@ class BankLibrary:
         # which must not fall on the event loop when the first member clicks.
         self._makers = {key: ItemMaker(bank).prepare() for key, bank in banks.items()}
         self._cache: OrderedDict[tuple[str, str, int, frozenset[Kind]], Item | None] = OrderedDict()
+        self._askable: dict[tuple[str, str, frozenset[Kind]], bool] = {}
 
     @classmethod
     def load(cls, folders: Iterable[Path]) -> BankLibrary:
@@ -65,9 +66,14 @@ class BankLibrary:
     def askable(
         self, bank_key: str, question: Question, kinds: frozenset[Kind] = ALL_KINDS
     ) -> bool:
-        """Whether ``question`` can be asked as one of ``kinds``."""
-        maker = self._makers.get(bank_key)
-        return maker is not None and maker.askable(question, kinds)
+        """Whether ``question`` can be asked as one of ``kinds`` (remembered: a status or a
+        draw asks it of every question of a bank)."""
+        key = (bank_key, question.id, kinds)
+        found = self._askable.get(key)
+        if found is None:
+            maker = self._makers.get(bank_key)
+            found = self._askable[key] = maker is not None and maker.askable(question, kinds)
+        return found
 
     def maker(self, bank_key: str) -> ItemMaker | None:
         return self._makers.get(bank_key)

@@ -164,7 +164,7 @@ def describes_text(item: Item, choice: int) -> str | None:
     what = " ".join(item.explains[choice].split())
     if not what:
         return None
-    letter = f"**{LETTERS[choice]}.**"
+    letter = f"Option **{LETTERS[choice]}**"
     what = bank_text(shorten(what, 300), inline=True)
     if item.kind is Kind.WHICH_ONE:
         return f"{letter} is something else: {what}"
@@ -172,7 +172,7 @@ def describes_text(item: Item, choice: int) -> str | None:
         return f"{letter} describes **{what}**"
     if item.kind is Kind.SUMMARY:
         return f"{letter} is {what}"
-    return f"About {letter}: {what}"
+    return f"About option **{LETTERS[choice]}**: {what}"
 
 
 def question_meta(question: Question) -> str:

@@ -16,7 +16,7 @@ from bot.bank.model import Bank, Question
 from bot.bank.text import shorten
 from bot.items.authored import authored_items
 from bot.items.keypoints import key_points
-from bot.items.lists import coinciding_pairs, which_one_items
+from bot.items.lists import coinciding_pairs, which_description_items, which_one_items
 from bot.items.model import CHOICE_KINDS, TYPED_KINDS, Format, Item, Kind
 from bot.items.summary import SummaryMaker
 
@@ -52,10 +52,7 @@ def allowed_kinds(fmt: Format, place: Iterable[Kind] = ALL_KINDS) -> frozenset[K
 def quiz_kinds(mode: str, typed: bool, fmt: str) -> frozenset[Kind]:
     """The kinds a quiz asks with: typed ones only when the member chose to type; no
     self-graded recall in a group game, which is judged and timed. Empty: nothing to ask."""
-    if typed:
-        place = TYPED_KINDS
-    else:
-        place = GROUP_KINDS if mode == "group" else SOLO_KINDS
+    place = TYPED_KINDS if typed else (GROUP_KINDS if mode == "group" else SOLO_KINDS)
     try:
         return allowed_kinds(Format(fmt), place)
     except ValueError:
@@ -87,7 +84,7 @@ class ItemMaker:
     def items(self, question: Question, seed: int = 0) -> list[Item]:
         """Every item ``question`` can be asked as (for ``bank quiz --json`` and checks)."""
         found = list(authored_items(question))
-        found += which_one_items(question, seed)
+        found += which_one_items(question, seed) + which_description_items(question, seed)
         summary = self._summary.item(question, seed)
         if summary is not None:
             found.append(summary)
@@ -118,8 +115,11 @@ class ItemMaker:
         return None
 
     def _which_one(self, question: Question, seed: int, kinds: frozenset[Kind]) -> Item | None:
-        wanted = kinds & {Kind.WHICH_ONE, Kind.WHICH_DESCRIPTION}
-        candidates = [i for i in which_one_items(question, seed) if i.kind in wanted]
+        candidates = []
+        if Kind.WHICH_ONE in kinds:
+            candidates += which_one_items(question, seed)
+        if Kind.WHICH_DESCRIPTION in kinds:
+            candidates += which_description_items(question, seed)
         if not candidates:
             return None
         rng = random.Random(f"{question.id}:{seed}:variant")  # noqa: S311 - variety, not security
@@ -133,9 +133,9 @@ class ItemMaker:
             i.kind in kinds for i in authored_items(question)
         ):
             return True
-        if kinds & {Kind.WHICH_ONE, Kind.WHICH_DESCRIPTION} and any(
-            i.kind in kinds for i in which_one_items(question, 0)
-        ):
+        if Kind.WHICH_ONE in kinds and which_one_items(question, 0):
+            return True
+        if Kind.WHICH_DESCRIPTION in kinds and which_description_items(question, 0):
             return True
         return Kind.SUMMARY in kinds and self._summary.askable(question)
 

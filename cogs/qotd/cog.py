@@ -487,9 +487,16 @@ class Qotd(
         for s in schedules[:25]:
             bank = self.banks.get(s.bank)
             turn = await store.channel_rotation(self.db, s.channel_id)
-            total = len(bank.questions) if bank else 0
-            # the questions of this bank asked in the cycle (the channel may have used another)
-            used = [q for q in turn.used if bank is not None and bank.get(q) is not None]
+            # the questions of this bank it can ask in its format, and those asked in the cycle
+            # (the channel may have used another bank)
+            kinds = qotd_kinds(s.format)
+            askable = (
+                {q.id for q in bank.questions if self.banks.askable(bank.key, q, kinds)}
+                if bank
+                else set()
+            )
+            total = len(askable)
+            used = [q for q in turn.used if q in askable]
             state = "⏸️ paused" if s.paused else ("⚠️ stopped" if s.error else "▶️ active")
             lines = [
                 f"{state} · {s.local_time} {s.timezone}, {describe_days(s.days)}",

@@ -629,8 +629,7 @@ class Quiz(commands.Cog, name=COG_NAME):
                 item = Item.loads(r.item) if r.item else self._item(session, bank, question)
             except (ValueError, UserError):
                 continue
-            shown = answer_text(item) if item.kind is not Kind.RECALL else ""
-            missed.append((question, shown or "see the reference answer with Review"))
+            missed.append((question, answer_text(item)))
         return missed
 
     # --- recall: a private checklist and a self-grade ----------

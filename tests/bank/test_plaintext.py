@@ -99,5 +99,6 @@ def test_cli_check_and_quiz(tmp_path: Path) -> None:
     assert quiz.returncode == 0, quiz.stderr
     questions = json.loads(quiz.stdout)["questions"]
     assert len(questions) == 5
-    for q in questions:
-        assert q["options"][q["correct_option"]]
+    for q in questions:  # every question can at least be recalled against its key points
+        recall = [i for i in q["items"] if i["kind"] == "recall"]
+        assert recall and recall[0]["key_points"], q["prompt"]

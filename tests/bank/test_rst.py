@@ -242,7 +242,7 @@ def test_cli_check_and_quiz(tmp_path: Path) -> None:
     assert quiz.returncode == 0, quiz.stderr
     questions = json.loads(quiz.stdout)["questions"]
     assert [q["prompt"] for q in questions][:2] == ["What is a packet?", "Why use TCP?"]
-    assert all(q["options"] and len(q["options"]) == 4 for q in questions)
+    assert all(any(i["kind"] == "recall" for i in q["items"]) for q in questions)
 
     bad = tmp_path / "bad.rst"
     bad.write_text(

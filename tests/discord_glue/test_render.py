@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.bank.choices import MultipleChoice
 from bot.bank.model import Question
 from bot.discord_glue.render import (
     MAX_DESCRIPTION,
@@ -16,11 +15,14 @@ from bot.discord_glue.render import (
     PostView,
     answer_embeds,
     bank_text,
+    feedback_embeds,
     qotd_embed,
     quiz_question_embed,
     quiz_summary_embed,
+    recall_embed,
     reveal_embeds,
 )
+from bot.items.model import Item, Kind
 
 EVIL = "https://evil.example/steal"
 
@@ -104,7 +106,7 @@ def assert_neutral(text: str) -> None:
 
 def test_every_embed_with_bank_text_is_neutralised() -> None:
     q = hostile_question()
-    mc = MultipleChoice((f"[one]({EVIL})", "||two||", "```three", "# four"), 0)
+    mc = Item(Kind.CHOICE, q.id, q.prompt, (f"[one]({EVIL})", "||two||", "```three", "# four"), 0)
     at = datetime(2026, 12, 1, 9, tzinfo=UTC)
     post = qotd_embed(PostView(q, mc, date(2026, 12, 1), at, answered=0))
     assert post.description is not None
@@ -120,6 +122,44 @@ def test_every_embed_with_bank_text_is_neutralised() -> None:
         right=0, total=1, points=0, seconds=3, missed=[(q, "the answer")], stopped=False
     )
     assert f"]({EVIL}" not in summary.fields[0].name  # type: ignore[operator]
+    recall = Item(Kind.RECALL, q.id, q.prompt, key_points=(f"[one]({EVIL})", "||two||"))
+    assert_neutral(recall_embed(q, recall).description or "")
+    assert_neutral(recall_embed(q, recall, ticked=1).description or "")
+    which = Item(
+        Kind.WHICH_ONE, q.id, f"||desc|| [x]({EVIL})", ("# a", "b"), 0, explains=("||e||", "# f")
+    )
+    for embed in feedback_embeds(q, which, 1, points=0, streak=None):
+        assert_neutral(embed.description or "")
+
+
+def test_a_wrong_pick_says_what_it_describes_and_the_right_answer_unmasked() -> None:
+    q = Question(id="q", prompt="Which challenge is this?", answer="Mode collapse: ...", source="s")
+    which = Item(
+        Kind.WHICH_ONE,
+        "q",
+        "The model keeps producing a narrow variety of outputs.",
+        ("Bias", "Mode collapse"),
+        1,
+        explains=("Models amplify biases in their data.", "A narrow variety of outputs."),
+        answer="Mode collapse",
+    )
+    text = feedback_embeds(q, which, 0, points=0, streak=None)[0].description or ""
+    assert "You chose **A.** Bias" in text
+    assert "Option **A** is something else: Models amplify biases in their data." in text
+    assert "The answer is **B.** Mode collapse" in text
+    summary = Item(
+        Kind.SUMMARY,
+        "q",
+        "What is X?",
+        ("Captures ___ in a compressed form.", "Creates new content."),
+        0,
+        explains=("the answer to this question", "the answer to: What is generative AI?"),
+        answer="Captures the essential features in a compressed form.",
+    )
+    text = feedback_embeds(q, summary, 1, points=0, streak=None)[0].description or ""
+    assert "Option **B** is the answer to: What is generative AI?" in text
+    assert "The answer is **A.** Captures the essential features in a compressed form." in text
+    assert "___" not in text.split("Reference answer")[0]
 
 
 def test_escaping_keeps_embeds_within_discord_limits() -> None:
@@ -148,7 +188,7 @@ def test_only_what_a_message_can_show_is_read() -> None:
 def test_the_body_is_shown_under_the_prompt_within_limits() -> None:
     code = "```javascript\nconsole.log(name);\n```"
     q = Question(id="q", prompt="What's the output?", answer="x", source="s", body=code)
-    mc = MultipleChoice(("Lydia", "undefined"), 1)
+    mc = Item(Kind.CHOICE, q.id, q.prompt, ("Lydia", "undefined"), 1)
     at = datetime(2026, 12, 1, 9, tzinfo=UTC)
     post = qotd_embed(PostView(q, mc, date(2026, 12, 1), at, answered=0))
     assert post.description is not None
@@ -162,3 +202,7 @@ def test_the_body_is_shown_under_the_prompt_within_limits() -> None:
     assert post.description is not None and len(post.description) <= MAX_DESCRIPTION
     assert "Answer with the buttons below" in post.description
     assert "](b" not in post.description
+    recall = Item(Kind.RECALL, "l", long.prompt, key_points=("x",))
+    post = qotd_embed(PostView(long, recall, date(2026, 12, 1), at, answered=0))
+    assert post.description is not None and len(post.description) <= MAX_DESCRIPTION
+    assert "press **Answer privately**" in post.description

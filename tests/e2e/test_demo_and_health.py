@@ -48,7 +48,12 @@ def test_demo_plays_a_whole_morning() -> None:
         "You already answered this question",
         "3 answered",
         "3 answered · 67% right · first right answer: @Ben",
-        "[Quiz finished · 1/2 right]",
+        "[Show answer]",  # a recall item
+        "Key points",
+        "You recalled",
+        "Recorded: Good",
+        "Which of these describes",  # a which-one item (a label; its list's descriptions)
+        "[Quiz finished · 1/1 right · 2 self-graded]",
         "[Leaderboard · All points · This week]",
         "1. @Ben · 20 points",
     ):

@@ -104,8 +104,9 @@ async def test_post_answer_reveal(harness: BotHarness, admin: Member, emu: Emula
     assert post.nonce and len(str(post.nonce)) <= 25
     embed = post.embeds[0]
     assert embed["title"] == "Question of the day · Tue 01 Dec 2026"
-    assert "**A.**" in embed["description"] and "**D.**" in embed["description"]
-    assert [b["label"] for b in post.components[0]["components"]] == ["A", "B", "C", "D"]
+    labels = [b["label"] for b in post.components[0]["components"]]
+    assert labels in (["A", "B", "C"], ["A", "B", "C", "D"])  # a list of three, or four
+    assert all(f"**{label}.**" in embed["description"] for label in labels)
 
     db_post = await store.channel_post_on(harness.db, harness.channel.id, "2026-12-01")
     assert db_post is not None and db_post.message_id == post.id
@@ -193,7 +194,7 @@ async def test_post_now_posts_once_per_local_date(
 
 
 async def test_no_repeats_until_the_bank_is_used_up(harness: BotHarness, admin: Member) -> None:
-    await setup_qotd(harness, admin)
+    await setup_qotd(harness, admin, format="auto")  # every question: recall if not choice
     for day in range(18):
         await harness.tick(NINE + timedelta(days=day))
     ids = [

@@ -36,14 +36,14 @@ async def right_answer(h: BotHarness, message: Message) -> str:
 async def test_remove_and_setup_again_keeps_one_post_a_day_and_the_rotation(
     harness: BotHarness, admin: Member, emu: Emulator
 ) -> None:
-    await setup_qotd(harness, admin)
+    await setup_qotd(harness, admin, format="auto")
     await harness.tick(NINE)
     (first,) = posts(harness)
     alice = harness.member("alice")
     await (await emu.click(first, await right_answer(harness, first), member=alice)).reply()
 
     await (await emu.slash("qotd remove", {"channel": harness.channel}, member=admin)).reply()
-    await setup_qotd(harness, admin)
+    await setup_qotd(harness, admin, format="auto")
     age_messages(emu, 600)
     harness.clock.set(NINE + timedelta(hours=1))
     again = await (await emu.slash("qotd post-now", member=admin)).reply()
@@ -60,7 +60,7 @@ async def test_remove_and_setup_again_keeps_one_post_a_day_and_the_rotation(
             await (
                 await emu.slash("qotd remove", {"channel": harness.channel}, member=admin)
             ).reply()
-            await setup_qotd(harness, admin)
+            await setup_qotd(harness, admin, format="auto")
     asked = [
         r[0] for r in await harness.db.fetchall("SELECT question_id FROM posts ORDER BY local_date")
     ]
@@ -335,7 +335,7 @@ async def test_status_counts_the_questions_left_of_the_bank_in_use(
     await setup_qotd(harness, admin)
     for day in range(3):
         await harness.tick(NINE + timedelta(days=day))
-    await setup_qotd(harness, admin, bank="ml-acronyms")
+    await setup_qotd(harness, admin, bank="ml-acronyms", format="auto")
     status = await (await emu.slash("qotd status", member=admin)).reply()
     assert "15 of 15 questions left in this cycle" in status.text()
 

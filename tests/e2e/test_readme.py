@@ -75,7 +75,7 @@ async def test_control_endpoints_are_documented_and_find_channels(
         ) as response:
             messages = await response.json()
         (question,) = messages
-        assert "[Question of the day" in question["shown"] and len(question["custom_ids"]) == 4
+        assert "[Question of the day" in question["shown"] and question["custom_ids"]
         async with http.get(f"{base}/_emulator/messages", params={"channel": "nope"}) as response:
             assert (
                 response.status == 404 and "/_emulator/status" in (await response.json())["error"]
