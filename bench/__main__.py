@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import answers, banks, fanout, leaderboard, storage, typed
+from bench import answers, banks, fanout, leaderboard, retention, storage, typed
 from bench.common import Report, machine
 
 
@@ -36,6 +36,7 @@ def main() -> None:
         ("banks", "5. Bank loading", lambda r: banks.run(r, 1000 if args.quick else banks.COUNT)),
         ("storage", "Storage: group commit", lambda r: r.results.extend(storage.run_report())),
         ("typed", "6. Typed answers against a human grader", typed.run),
+        ("retention", "7. Spaced repetition: FSRS against other draws", retention.run),
     ]
     for name, title, scenario in scenarios:
         if args.only and name not in args.only:
