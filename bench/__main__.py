@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import answers, banks, cue_guesser, fanout, leaderboard, storage, typed
+from bench import answers, banks, cue_guesser, fanout, leaderboard, retention, storage, typed
 from bench.common import Report, machine
 
 
@@ -37,6 +37,7 @@ def main() -> None:
         ("storage", "Storage: group commit", lambda r: r.results.extend(storage.run_report())),
         ("typed", "6. Typed answers against a human grader", typed.run),
         ("cues", "7. Choice items against a cue-only guesser", cue_guesser.run),
+        ("retention", "8. Spaced repetition: FSRS against other draws", retention.run),
     ]
     for name, title, scenario in scenarios:
         if args.only and name not in args.only:

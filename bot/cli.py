@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.bank.cloze import asking
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         "--client-id", type=int, help="the application id (default: read from DISCORD_TOKEN)"
     )
 
-    bank = sub.add_parser("bank", help="check question banks").add_subparsers(
+    bank = sub.add_parser("bank", help="check, show and export question banks").add_subparsers(
         dest="bank_command", metavar="BANK_COMMAND", required=True, parser_class=_Parser
     )
     check = bank.add_parser("check", help="read banks and report problems")
@@ -59,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     quiz.add_argument("path", type=Path, metavar="PATH")
     quiz.add_argument("--seed", type=int, default=0)
     quiz.add_argument("--json", action="store_true", help="print one JSON object")
+    export = bank.add_parser("export", help="write a bank as an Anki package (.apkg) or CSV")
+    export.add_argument("path", type=Path, metavar="PATH")
+    export.add_argument("--anki", type=Path, metavar="OUT.apkg", help="write an Anki package")
+    export.add_argument("--csv", type=Path, metavar="OUT.csv", help="write CSV")
+    export.add_argument("--deck", help="the deck's name in Anki (default: the bank's name)")
     db = sub.add_parser("db", help="back up or check the database").add_subparsers(
         dest="db_command", metavar="DB_COMMAND", required=True, parser_class=_Parser
     )
@@ -236,6 +242,45 @@ def _bank_quiz(path: Path, seed: int, as_json: bool) -> int:
     return EXIT_PROBLEMS if result.errors else EXIT_OK
 
 
+def _bank_export(path: Path, anki: Path | None, csv: Path | None, deck: str | None) -> int:
+    from bot.export.anki import build_package
+    from bot.export.notes import bank_notes, csv_export
+
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    result = load_bank(path)
+    for e in result.errors:
+        print(f"error: {e}", file=sys.stderr)
+    if result.bank is None:
+        return EXIT_PROBLEMS
+    bank, deck_name = result.bank, deck or result.bank.name
+    notes = bank_notes(bank)
+
+    def write_anki(out: Path) -> str:
+        return f"{build_package(notes, deck_name, out)} notes in the Anki deck {deck_name!r}"
+
+    def write_csv(out: Path) -> str:
+        out.write_text(csv_export(notes), encoding="utf-8")
+        return f"{len(notes)} questions as CSV"
+
+    writers: list[tuple[Path, Callable[[Path], str]]] = []
+    if anki is not None:
+        writers.append((anki, write_anki))
+    if csv is not None:
+        writers.append((csv, write_csv))
+    for target, write in writers:
+        if target.is_dir():
+            print(f"{target} is a folder: give the file to write", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            print(f"{target}: {write(target)}")
+        except OSError as e:
+            print(f"cannot write {target}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    return EXIT_PROBLEMS if result.errors else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "db":
@@ -251,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bank":
         if args.bank_command == "check":
             return _bank_check(args.paths, args.json)
+        if args.bank_command == "export":
+            if args.anki is None and args.csv is None:
+                _parser().error("bank export: give --anki OUT.apkg, --csv OUT.csv or both")
+            return _bank_export(args.path, args.anki, args.csv, args.deck)
         return _bank_quiz(args.path, args.seed, args.json)
     from bot.runner import run
 
