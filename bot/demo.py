@@ -16,7 +16,6 @@ from typing import TextIO
 
 from pydantic import SecretStr
 
-from bot.bank.library import BankLibrary
 from bot.bank.loader import BUNDLED_BANKS
 from bot.clock import FakeClock
 from bot.config import Settings
@@ -24,6 +23,7 @@ from bot.db import Database
 from bot.db import qotd as qotd_store
 from bot.db import quiz as quiz_store
 from bot.discord_glue.client import Services, StudyBot
+from bot.items.library import BankLibrary
 from bot.items.model import Item
 from bot.runner import point_discord_at
 from emulator import Emulator, Member, Message

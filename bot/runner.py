@@ -14,12 +14,12 @@ import discord
 import yarl
 from pydantic import ValidationError
 
-from bot.bank.library import BankLibrary
 from bot.clock import SystemClock
 from bot.config import DEVELOPER_PORTAL, Settings
 from bot.db import Database, DatabaseError
 from bot.discord_glue.client import Services, StudyBot
 from bot.discord_glue.permissions import looks_like_token
+from bot.items.library import BankLibrary
 from bot.logs import setup_logging
 
 log = logging.getLogger(__name__)

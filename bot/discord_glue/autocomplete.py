@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from discord import app_commands
 
 if TYPE_CHECKING:
-    from bot.bank.library import BankLibrary
+    from bot.items.library import BankLibrary
 
 
 def bank_choices(banks: BankLibrary, current: str) -> list[app_commands.Choice[str]]:

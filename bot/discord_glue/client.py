@@ -21,7 +21,6 @@ from discord.backoff import ExponentialBackoff
 from discord.ext import commands, tasks
 from discord.utils import MISSING
 
-from bot.bank.library import BankLibrary
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database, DatabaseClosed, DatabaseFull
@@ -30,6 +29,7 @@ from bot.db.state import get_state, set_state
 from bot.discord_glue.loopwatch import LoopWatch
 from bot.discord_glue.render import fit_content
 from bot.discord_glue.tuning import throttle_bucket_sweep, yield_between_gateway_events
+from bot.items.library import BankLibrary
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -15,7 +15,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 from discord import app_commands
 from discord.ext import commands
 
-from bot.bank.library import BankLibrary
 from bot.bank.model import Bank, Question
 from bot.db import qotd as store
 from bot.db.answers import NewAnswer, get_streak, record_answer
@@ -24,6 +23,7 @@ from bot.discord_glue.autocomplete import bank_choices
 from bot.discord_glue.client import Pressure, StudyBot, UserError, permission_names, reply
 from bot.discord_glue.permissions import FEATURE_PERMISSIONS
 from bot.discord_glue.render import feedback_embeds, graded_embeds, recall_embed, ts
+from bot.items.library import BankLibrary
 from bot.items.model import Item
 from bot.study.schedule import (
     ScheduleError,

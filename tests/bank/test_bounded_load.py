@@ -32,7 +32,7 @@ if mode == "load_bank":
     out = {{"errors": result.errors, "warnings": result.warnings,
            "questions": [q.prompt for q in result.bank.questions] if result.bank else []}}
 else:
-    from bot.bank.library import BankLibrary
+    from bot.items.library import BankLibrary
     library = BankLibrary.load([path.parent])
     errors = [e for r in library.results for e in r.errors]
     out = {{"errors": errors, "banks": sorted(library.banks)}}

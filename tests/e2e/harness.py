@@ -8,12 +8,12 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.bank.library import BankLibrary
 from bot.bank.loader import BUNDLED_BANKS
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.db import Database
 from bot.discord_glue.client import EXTENSIONS, Services, StudyBot
+from bot.items.library import BankLibrary
 from bot.runner import point_discord_at
 from emulator import Emulator, Guild, Member
 

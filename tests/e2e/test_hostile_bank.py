@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bank.library import BankLibrary
+from bot.items.library import BankLibrary
 from emulator import Emulator, Message
 from tests.e2e.harness import BotHarness
 from tests.e2e.quizhelp import question_of

@@ -9,9 +9,9 @@ from datetime import timedelta
 import discord.http
 import pytest
 
-from bot.bank.library import BankLibrary
 from bot.bank.model import Bank, Question
 from bot.db import qotd as store
+from bot.items.library import BankLibrary
 from bot.items.model import Item
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness

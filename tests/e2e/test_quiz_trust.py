@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.bank.library import BankLibrary
 from bot.bank.loader import BUNDLED_BANKS
 from bot.bank.model import Bank
 from bot.db import quiz as store
+from bot.items.library import BankLibrary
 from bot.study.quiz import MAX_SOLO_QUIZZES
 from emulator import Channel, Emulator, Member, Message
 from emulator.state import EMBED_LINKS, SEND_MESSAGES

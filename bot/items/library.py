@@ -1,4 +1,4 @@
-"""The banks the bot serves, loaded once at start-up, with the makers of their items."""
+"""The banks the bot serves, loaded once at start-up, each with the maker of its items."""
 
 from __future__ import annotations
 
