@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sentencex
-import snowballstemmer
 
 from bot.bank.answer import Unit, parse_units
 from bot.bank.model import Question
-from bot.bank.text import plain, unify_punctuation
+from bot.bank.text import plain
 
 # A label is a name, not a sentence: longer than this it is the start of a description.
 MAX_MARKED_LABEL_WORDS = 8
@@ -34,21 +32,6 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<https?://[^>]*>|https?://\S+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
-# Function words: never masked, never counted as content.
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each either else etc
-    few for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just let like may me might more most much must my myself no nor not of
-    off often on once one only or other our ours ourselves out over own per same shall she should
-    so some such than that the their theirs them themselves then there these they this those
-    through to too under until up upon us use used using very via was we were what when where
-    which while who whom whose why will with within without would yet you your yours yourself
-    yourselves e g ie eg""".split()
-)
-
-_stemmer = snowballstemmer.stemmer("english")
-
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -56,21 +39,6 @@ class Entry:
 
     label: str
     description: str
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text``, casefolded; hyphenated and dotted words are split."""
-    return _WORD.findall(unify_punctuation(text).casefold())
-
-
-@lru_cache(maxsize=8192)
-def stem(word: str) -> str:
-    return str(_stemmer.stemWord(word.casefold()))
-
-
-def content_stems(text: str) -> frozenset[str]:
-    """Stems of the words of ``text`` that carry meaning (function words left out)."""
-    return frozenset(stem(w) for w in words(text) if w not in STOP_WORDS)
 
 
 def sentences(text: str) -> list[str]:

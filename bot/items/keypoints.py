@@ -12,14 +12,8 @@ import re
 from bot.bank.answer import Unit
 from bot.bank.model import Question
 from bot.bank.text import content_key, plain, shorten
-from bot.items.entries import (
-    answer_units,
-    content_stems,
-    entry_of_text,
-    sentences,
-    strip_links,
-    words,
-)
+from bot.items.entries import answer_units, entry_of_text, sentences, strip_links
+from bot.items.words import content_stems, words
 
 MIN_POINTS = 3
 MAX_POINTS = 7

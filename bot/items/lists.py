@@ -16,19 +16,10 @@ from rapidfuzz import fuzz
 
 from bot.bank.model import Question
 from bot.bank.text import content_key, plain, shorten
-from bot.items.entries import (
-    STOP_WORDS,
-    Entry,
-    answer_units,
-    content_stems,
-    entry_lists,
-    list_entries,
-    sentences,
-    stem,
-    words,
-)
+from bot.items.entries import Entry, answer_units, entry_lists, list_entries, sentences
 from bot.items.keypoints import key_points
 from bot.items.model import Item, Kind
+from bot.items.words import STOP_WORDS, content_stems, stem, words
 
 __all__ = [
     "Entry",

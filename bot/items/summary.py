@@ -29,14 +29,13 @@ import random
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-import snowballstemmer
 
 from bot.bank.answer import Unit, parse_units
 from bot.bank.model import Bank, Question
 from bot.bank.text import plain
+from bot.items import words
 from bot.items.model import Item, Kind
+from bot.items.words import stem
 
 DISTRACTORS = 3
 MAX_SENTENCE_CHARS = 200
@@ -51,7 +50,6 @@ NEAR_DUPLICATE = 0.6  # share of stems two statements may have in common
 
 RIGHT_EXPLAINS = "the answer to this question"
 
-_STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _LABEL = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*(.*)$|^__(.+?)__\s*:?\s*(.*)$")
@@ -76,19 +74,8 @@ _LEAD = re.compile(
 )
 _ARTICLE = re.compile(r"^(?:a|an|the|it|they|this|these)\s+(?=\w)", re.I)
 
-_STOPWORDS = frozenset(
-    (
-        "a an the of to in on for and or nor but is are was were be been being by with as at it "
-        "its this that these those from can could would should will shall may might must do does "
-        "did done have has had not no so such than then there their they them what which who whom "
-        "whose when where why how you your we our i me my he she his her us into onto over under "
-        "about between among through during before after above below up down out off again "
-        "further once here all any both each few more most other some own same only very just "
-        "also e g etc"
-        # the words that say what kind of answer is wanted, not what it is about
-        " explain describe discuss define concept term"
-    ).split()
-)
+# The words that say what kind of answer is wanted, not what it is about.
+_ASKING = frozenset("explain describe discuss define concept term".split())
 
 _WHY = re.compile(
     r"\b(?:because|crucial|important|essential|vital|key|enables?|allows?|helps?|so that|"
@@ -105,17 +92,9 @@ _DIFFER = re.compile(r"\b(?:unlike|whereas|while|than|differs?|instead|compared)
 _SECOND_HALF = re.compile(r"(?:,\s*|\s)and (?P<rest>(?:why|how|what|in what)\b.*)$", re.I)
 
 
-@lru_cache(maxsize=1 << 16)
-def stem(word: str) -> str:
-    """The English Snowball stem of ``word`` (lower case): "generating" -> "generat"."""
-    return str(_STEMMER.stemWord(word.casefold()))
-
-
 def content_stems(text: str) -> frozenset[str]:
     """The stems of ``text``'s content words: what a prompt and an option may not share."""
-    return frozenset(
-        s for w in _WORD.findall(plain(text)) if (s := stem(w)) and w.casefold() not in _STOPWORDS
-    )
+    return words.content_stems(plain(text), _ASKING)
 
 
 def key_term(prompt: str) -> str | None:

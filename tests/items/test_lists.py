@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 
 from bot.bank import Bank, Question
-from bot.items.entries import content_stems, words
-from bot.items.entries import stem as stem_of
 from bot.items.keypoints import key_points
 from bot.items.lists import (
     Entry,
@@ -20,6 +18,8 @@ from bot.items.lists import (
     which_one_items,
 )
 from bot.items.model import Item, Kind
+from bot.items.words import content_stems, words
+from bot.items.words import stem as stem_of
 from tests.items.conftest import question
 
 GANS = question(
