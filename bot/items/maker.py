@@ -15,8 +15,15 @@ from collections.abc import Iterable
 from bot.bank.model import Bank, Question
 from bot.bank.text import shorten
 from bot.items.authored import authored_items
+from bot.items.entries import list_entries
 from bot.items.keypoints import key_points
-from bot.items.lists import coinciding_pairs, which_description_items, which_one_items
+from bot.items.lists import (
+    coinciding_pairs,
+    which_description_item,
+    which_description_items,
+    which_one_item,
+    which_one_items,
+)
 from bot.items.model import CHOICE_KINDS, TYPED_KINDS, Format, Item, Kind
 from bot.items.summary import SummaryMaker
 
@@ -115,15 +122,24 @@ class ItemMaker:
         return None
 
     def _which_one(self, question: Question, seed: int, kinds: frozenset[Kind]) -> Item | None:
-        candidates = []
-        if Kind.WHICH_ONE in kinds:
-            candidates += which_one_items(question, seed)
-        if Kind.WHICH_DESCRIPTION in kinds:
-            candidates += which_description_items(question, seed)
-        if not candidates:
-            return None
-        rng = random.Random(f"{question.id}:{seed}:variant")  # noqa: S311 - variety, not security
-        return candidates[rng.randrange(len(candidates))]
+        """One entry of the answer's list, the seed picks which: asked by its description (the
+        labels as options: short and parallel), or by its label when no description can be
+        asked. Only that item is built (a post or a quiz asks one)."""
+        builders = [
+            build
+            for kind, build in (
+                (Kind.WHICH_ONE, which_one_item),
+                (Kind.WHICH_DESCRIPTION, which_description_item),
+            )
+            if kind in kinds
+        ]
+        order = list(range(len(list_entries(question)) if builders else 0))
+        random.Random(f"{question.id}:{seed}:variant").shuffle(order)  # noqa: S311 - variety
+        for build, n in ((build, n) for build in builders for n in order):
+            item = build(question, n, seed)
+            if item is not None:
+                return item
+        return None
 
     def askable(self, question: Question, kinds: frozenset[Kind] = ALL_KINDS) -> bool:
         """Whether ``question`` has an item among ``kinds`` (for every seed)."""

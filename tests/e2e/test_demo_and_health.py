@@ -52,7 +52,7 @@ def test_demo_plays_a_whole_morning() -> None:
         "Key points",
         "You recalled",
         "Recorded: Good",
-        "Which of these describes",  # a which-one item (a label; its list's descriptions)
+        "Which one of the techniques is this?",  # a which-one item: a list's labels as options
         "[Quiz finished · 1/1 right · 2 self-graded]",
         "[Leaderboard · All points · This week]",
         "1. @Ben · 20 points",
