@@ -240,6 +240,7 @@ class Claim:
     cycle: int
     reveal_at: int
     next_due: int
+    item: str | None = None  # the item the post asks, as JSON
 
 
 async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
@@ -253,8 +254,8 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
         rows = list(
             conn.execute(
                 "INSERT INTO posts (guild_id, channel_id, schedule_id, local_date, bank, "
-                "question_id, nonce, claimed_at, reveal_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING RETURNING *",
+                "question_id, nonce, claimed_at, reveal_at, item) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
                 (
                     claim.guild_id,
                     claim.channel_id,
@@ -265,6 +266,7 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
                     claim.nonce,
                     now,
                     claim.reveal_at,
+                    claim.item,
                 ),
             ).fetchall()
         )
@@ -289,14 +291,6 @@ async def confirm_post(db: Database, post_id: int, message_id: int, now: int) ->
         "UPDATE posts SET state = 'posted', message_id = ?, posted_at = ? "
         "WHERE id = ? AND state = 'claimed'",
         (message_id, now, post_id),
-    )
-
-
-async def set_post_item(db: Database, post_id: int, item: str) -> None:
-    """Store the item a claimed post asks (once: a post never changes what it asked)."""
-    await db.execute(
-        "UPDATE posts SET item = ? WHERE id = ? AND item IS NULL AND state = 'claimed'",
-        (item, post_id),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from collections import OrderedDict
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -61,6 +62,12 @@ def _epoch(instant: datetime) -> int:
 
 def _instant(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
+
+
+def post_seed(nonce: str) -> int:
+    """The seed of a post's item, known before the post is claimed (its nonce names the
+    schedule and the date), so that the item is stored in the claim itself."""
+    return zlib.crc32(nonce.encode("ascii"))
 
 
 def qotd_kinds(fmt: str) -> frozenset[Kind]:
@@ -210,6 +217,8 @@ class Poster:
             )
             return None
         question, cycle = picked
+        nonce = f"q{schedule.id}d{day:%Y%m%d}"
+        item = self.banks.item(bank.key, question, post_seed(nonce), kinds)
         reveal_at = reveal_instant(
             now,
             upcoming,
@@ -222,10 +231,11 @@ class Poster:
             local_date=day.isoformat(),
             bank=bank.key,
             question_id=question.id,
-            nonce=f"q{schedule.id}d{day:%Y%m%d}",
+            nonce=nonce,
             cycle=cycle,
             reveal_at=_epoch(reveal_at),
             next_due=_epoch(upcoming),
+            item=item.dumps() if item else None,
         )
         post = await store.claim_post(self.db, claim, _epoch(now))
         if post is None:
@@ -253,28 +263,20 @@ class Poster:
                     "be posted (it is logged); the next one comes as planned.",
                 )
 
-    def item_of(
-        self, post: store.Post, question: Question, schedule: store.Schedule | None = None
-    ) -> Item | None:
-        """The item ``post`` asks: the one stored with it, so that what a click means never
-        changes; for a post stored without one, the item its schedule's format gives."""
+    def item_of(self, post: store.Post, question: Question) -> Item | None:
+        """The item ``post`` asks: the one stored with its claim, so that what a click means
+        never changes. A post made before items were stored is read as it was asked then."""
         if post.item:
             try:
                 return Item.loads(post.item)
             except ValueError as exc:
                 log.warning("qotd: post %s has an unreadable item (%s); rebuilt", post.id, exc)
-        if post.state != "claimed":
-            kinds = LEGACY_KINDS
-        else:
-            kinds = qotd_kinds(schedule.format if schedule else "auto")
-        return self.banks.item(post.bank, question, post.id, kinds)
+        return self.banks.item(post.bank, question, post.id, LEGACY_KINDS)
 
     async def _send(self, post: store.Post, schedule: store.Schedule | None) -> None:
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
-        item = self.item_of(post, question, schedule) if question else None
-        if question is not None and item is not None and not post.item:
-            await store.set_post_item(self.db, post.id, item.dumps())
+        item = self.item_of(post, question) if question else None
         if question is None or item is None:
             await store.release_claim(self.db, post.id)
             if schedule is not None:

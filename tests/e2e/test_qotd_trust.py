@@ -36,7 +36,7 @@ async def right_answer(h: BotHarness, message: Message) -> str:
 async def test_remove_and_setup_again_keeps_one_post_a_day_and_the_rotation(
     harness: BotHarness, admin: Member, emu: Emulator
 ) -> None:
-    await setup_qotd(harness, admin, format="auto")
+    await setup_qotd(harness, admin, format="choice")  # answered with a button below
     await harness.tick(NINE)
     (first,) = posts(harness)
     alice = harness.member("alice")
