@@ -20,6 +20,7 @@ from bot.db.answers import (
     member_score,
     period_key_for,
 )
+from bot.db.self_grades import member_grades
 from bot.db.stats import (
     BoardTotal,
     TopicScore,
@@ -168,8 +169,9 @@ class Leaderboard(commands.Cog):
         totals = {t.board: t for t in await board_totals(self.db, guild_id, target.id, ALL_TIME)}
         overall = totals.get("all")
         recent = await recent_answers(self.db, guild_id, target.id, include_open=own)
+        grades = await member_grades(self.db, guild_id, target.id)
         embed = discord.Embed(title="Stats", colour=COLOUR, description=f"{name_of(target.id)}")
-        if overall is None and not recent:
+        if overall is None and not recent and not grades.total:
             embed.description = f"{name_of(target.id)} has not answered anything yet."
             await reply(interaction, embed=embed)
             return
@@ -190,6 +192,13 @@ class Leaderboard(commands.Cog):
             or "None yet: question-of-the-day points count at the reveal",
             inline=True,
         )
+        if grades.total:
+            embed.add_field(
+                name="Recalled and self-graded (no points)",
+                value=f"{grades.total} · Again {grades.again} · Hard {grades.hard} · "
+                f"Good {grades.good} · Easy {grades.easy}",
+                inline=False,
+            )
         streak = await get_streak(self.db, guild_id, target.id)
         current = shown(
             streak,

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from bot.db import qotd as store
 from bot.db import quiz as quiz_store
-from bot.db.answers import get_streak, member_score
+from bot.db.answers import forget_member, get_streak, member_score
+from bot.db.self_grades import member_grades
 from bot.items.model import Item, Kind
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness
@@ -64,9 +65,15 @@ async def test_a_recall_question_of_the_day_is_checked_privately_and_graded(
         reveal.text()
     )
     assert "Reference answer" in reveal.text()
-    # never on a leaderboard
+    # never on a leaderboard; shown as practice in /stats
     for board in ("qotd", "all"):
         assert await member_score(harness.db, harness.guild.id, board, "all", sam.id) is None
+    stats = await (await emu.slash("stats", member=sam)).reply()
+    assert "Recalled and self-graded (no points)" in stats.text()
+    assert "1 · Again 0 · Hard 0 · Good 0 · Easy 1" in stats.text()
+    assert "Current: 1" in stats.text()
+    await forget_member(harness.db, harness.guild.id, sam.id)  # what /forget-me runs
+    assert (await member_grades(harness.db, harness.guild.id, sam.id)).total == 0
 
 
 async def test_forged_recall_components_are_refused_plainly(
