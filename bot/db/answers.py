@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.db.database import Database
+from bot.db.reviews import NewReview, apply_review
 from bot.study.periods import ALL_TIME, Period, period_keys
 from bot.study.streaks import Streak, advance
 
@@ -41,6 +42,8 @@ class NewAnswer:
     topic: str | None = None
     choice: int | None = None
     response: str | None = None
+    bank: str | None = None  # with ``grade``: the member's review card of the question moves
+    grade: int | None = None  # 1 Again ... 4 Easy (bot.study.review.grade_for)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +173,11 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
         streak = (
             advance_streak(conn, a.guild_id, a.user_id, a.local_date) if a.board == "qotd" else None
         )
+        if a.bank is not None and a.grade is not None:
+            review = NewReview(
+                a.guild_id, a.user_id, a.bank, a.question_id, a.grade, a.answered_at, a.board
+            )
+            apply_review(conn, review)
         record = AnswerRecord(
             answer_id, a.user_id, a.choice, a.response, a.correct, a.points, stamp
         )
@@ -366,7 +374,14 @@ async def forget_member(db: Database, guild_id: int, user_id: int) -> int:
             "DELETE FROM answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
         deleted = cursor.rowcount
-        for table in ("scores", "streaks", "quiz_credit", "self_grades"):
+        for table in (
+            "scores",
+            "streaks",
+            "quiz_credit",
+            "self_grades",
+            "cards",
+            "review_settings",
+        ):
             conn.execute(
                 f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?",  # noqa: S608
                 (guild_id, user_id),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.db.answers import score_mismatches
 from bot.db.database import BUSY_TIMEOUT_MS, Database, DatabaseError, storage_problem
+from bot.db.reviews import card_problems
 
 
 def _existing(source: Path) -> None:
@@ -86,6 +87,7 @@ async def check(path: Path) -> list[str]:
             await asyncio.to_thread(_copy, path, copy)
             async with await Database.open(copy) as db:  # migrates the copy if it is older
                 problems += await score_mismatches(db)
+                problems += await db.write(card_problems)
     except sqlite3.Error as exc:
         raise DatabaseError(storage_problem(path, exc)) from exc
     return problems

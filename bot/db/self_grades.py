@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.db.answers import Board, advance_streak
 from bot.db.database import Database
+from bot.db.reviews import NewReview, apply_review
 from bot.study.streaks import Streak
 
 
@@ -30,6 +31,7 @@ class NewSelfGrade:
     quiz_question_id: int | None = None
     local_date: str | None = None  # the post's local date, for streaks
     topic: str | None = None
+    bank: str | None = None  # the member's review card of the question takes the grade
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,11 @@ async def record_self_grade(db: Database, g: NewSelfGrade) -> SelfGradeOutcome:
             ).fetchone()
             return SelfGradeOutcome(False, int(row[0]) if row else g.grade, None)
         streak = advance_streak(conn, g.guild_id, g.user_id, g.local_date) if g.post_id else None
+        if g.bank is not None:
+            review = NewReview(
+                g.guild_id, g.user_id, g.bank, g.question_id, g.grade, g.graded_at, g.board
+            )
+            apply_review(conn, review)
         return SelfGradeOutcome(True, g.grade, streak)
 
     return await db.write(tx)

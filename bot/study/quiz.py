@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from bot.bank.model import Difficulty, Question
+from bot.study.review import Grade, grade_for
 
 BASE_POINTS = 10
 SPEED_BONUS = 10
@@ -47,6 +48,16 @@ def points(correct: bool, *, group: bool, elapsed: float, duration: float) -> in
         return BASE_POINTS
     left = max(0.0, min(1.0, (duration - elapsed) / duration))
     return BASE_POINTS + round(SPEED_BONUS * left)
+
+
+FAST_SHARE = 1 / 3  # a right group answer within this share of the timer reviews as Easy
+
+
+def review_grade(correct: bool, *, group: bool, elapsed: float, duration: float) -> Grade:
+    """How a quiz answer grades the member's review card: right is Good (Easy when fast in a
+    group quiz), wrong or late is Again."""
+    fast = group and duration > 0 and elapsed <= FAST_SHARE * duration
+    return grade_for(correct, fast=fast)
 
 
 def eligible(

@@ -25,6 +25,7 @@ from bot.discord_glue.permissions import FEATURE_PERMISSIONS
 from bot.discord_glue.render import feedback_embeds, graded_embeds, recall_embed, ts
 from bot.items.library import BankLibrary
 from bot.items.model import Item
+from bot.study.review import grade_for
 from bot.study.schedule import (
     ScheduleError,
     describe_days,
@@ -643,6 +644,8 @@ class Qotd(
                 local_date=post.local_date,
                 topic=question.topic,
                 choice=choice,
+                bank=post.bank,
+                grade=grade_for(correct),
             ),
         )
         if outcome.recorded:
@@ -704,6 +707,7 @@ class Qotd(
                 post_id=post.id,
                 local_date=post.local_date,
                 topic=question.topic,
+                bank=post.bank,
             ),
         )
         if outcome.recorded:

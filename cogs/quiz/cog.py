@@ -49,6 +49,7 @@ from bot.study.quiz import (
     eligible,
     fits,
     points,
+    review_grade,
 )
 from cogs.quiz.buttons import (
     COG_NAME,
@@ -541,6 +542,10 @@ class Quiz(commands.Cog, name=COG_NAME):
                 topic=question.topic,
                 choice=choice,
                 response=response,
+                bank=session.bank,
+                grade=review_grade(
+                    correct, group=group, elapsed=now.timestamp() - asked, duration=deadline - asked
+                ),
             ),
         )
         if not outcome.recorded:
@@ -683,6 +688,7 @@ class Quiz(commands.Cog, name=COG_NAME):
                 graded_at=self.clock.now(),
                 quiz_question_id=qq.id,
                 topic=question.topic,
+                bank=session.bank,
             ),
         )
         embeds = graded_embeds(
