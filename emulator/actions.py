@@ -61,8 +61,8 @@ class Handle:
             message = self.emu.messages.get(target or 0)
             if message is None or message.loading:
                 return None
-            if ix.response_type == 6 and not message.history:
-                return None  # a deferred update: wait for the edit
+            if ix.response_type == 6 and len(message.history) <= ix.edits_at_ack:
+                return None  # a deferred update: wait for the edit that follows it
             return message
 
         result: Message = await self.emu.wait_until(ready, timeout)

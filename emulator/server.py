@@ -977,6 +977,8 @@ class Emulator(MemberActions):
             ix.modal = data
         elif kind != 6:
             raise HTTPError(400, 50035, f"Unsupported callback type {kind}")
+        if kind == 6 and ix.component_message_id in self.messages:
+            ix.edits_at_ack = len(self.messages[ix.component_message_id].history)
         ix.acked_at = time.monotonic()
         ix.response_type = kind
         await self.notify()

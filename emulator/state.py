@@ -394,6 +394,7 @@ class Interaction:
     created: float = field(default_factory=time.monotonic)
     acked_at: float | None = None
     response_type: int | None = None
+    edits_at_ack: int = 0  # edits the clicked message had when a deferred update came
     response_message_id: int | None = None
     component_message_id: int | None = None
     modal: dict[str, Any] | None = None

@@ -19,8 +19,9 @@ from typing import Literal
 
 from bot.db.database import Database
 from bot.db.reviews import NewReview, apply_review
+from bot.db.streaks import advance_streak
 from bot.study.periods import ALL_TIME, Period, period_keys
-from bot.study.streaks import Streak, advance
+from bot.study.streaks import Streak
 
 Board = Literal["qotd", "quiz"]
 LeaderboardBoard = Literal["qotd", "quiz", "all"]
@@ -86,33 +87,6 @@ def _credit_quiz(conn: sqlite3.Connection, a: NewAnswer, periods: list[str]) -> 
         (a.guild_id, a.user_id, *periods, a.question_id),
     ).fetchall()
     return {r[0] for r in rows}
-
-
-def advance_streak(
-    conn: sqlite3.Connection, guild_id: int, user_id: int, local_date: str | None
-) -> Streak | None:
-    """Move the member's streak on for answering (or self-grading) the post of ``local_date``."""
-    if local_date is None:
-        return None
-    rows = list(
-        conn.execute(
-            "SELECT current, best, last_date, EXISTS (SELECT 1 FROM posts p "
-            "WHERE p.guild_id = s.guild_id AND p.local_date > s.last_date "
-            "AND p.local_date < ? AND p.state IN ('posted', 'revealed')) AS missed "
-            "FROM streaks s WHERE guild_id = ? AND user_id = ?",
-            (local_date, guild_id, user_id),
-        ).fetchall()
-    )
-    previous = Streak(*rows[0][:3]) if rows else None
-    streak = advance(previous, local_date, bool(rows and rows[0]["missed"]))
-    if streak != previous:
-        conn.execute(
-            "INSERT INTO streaks (guild_id, user_id, current, best, last_date) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
-            "current = excluded.current, best = excluded.best, last_date = excluded.last_date",
-            (guild_id, user_id, streak.current, streak.best, streak.last_date),
-        )
-    return streak
 
 
 async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:

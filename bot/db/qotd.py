@@ -294,6 +294,14 @@ async def confirm_post(db: Database, post_id: int, message_id: int, now: int) ->
     )
 
 
+async def set_post_item(db: Database, post_id: int, item: str) -> None:
+    """Store the item of a post claimed without one (by an older version), before it is sent."""
+    await db.execute(
+        "UPDATE posts SET item = ? WHERE id = ? AND item IS NULL AND state = 'claimed'",
+        (item, post_id),
+    )
+
+
 async def set_post_thread(db: Database, post_id: int, thread_id: int) -> None:
     await db.execute("UPDATE posts SET thread_id = ? WHERE id = ?", (thread_id, post_id))
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.db.database import Database
+from bot.db.streaks import advance_streak
 from bot.study.review import (
     CardState,
     Grade,
@@ -106,9 +107,12 @@ def apply_review(conn: sqlite3.Connection, r: NewReview) -> Card:
     return _card(card_row)
 
 
-async def record_review(db: Database, r: NewReview, *, reps: int | None = None) -> Card | None:
+async def record_review(
+    db: Database, r: NewReview, *, reps: int | None = None, local_date: str | None = None
+) -> Card | None:
     """Review a card from /review; with ``reps``, only if the card still has that many
-    reviews (a second click on the same card's old buttons changes nothing: None)."""
+    reviews (a second click on the same card's old buttons changes nothing: None). A review
+    on ``local_date`` (the server's) keeps the member's streak going, as studying that day."""
 
     def tx(conn: sqlite3.Connection) -> Card | None:
         if reps is not None:
@@ -118,6 +122,7 @@ async def record_review(db: Database, r: NewReview, *, reps: int | None = None) 
             ).fetchone()
             if current is None or current[0] != reps:
                 return None
+        advance_streak(conn, r.guild_id, r.user_id, local_date)
         return apply_review(conn, r)
 
     return await db.write(tx)

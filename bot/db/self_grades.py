@@ -11,9 +11,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db.answers import Board, advance_streak
+from bot.db.answers import Board
 from bot.db.database import Database
 from bot.db.reviews import NewReview, apply_review
+from bot.db.streaks import advance_streak
 from bot.study.streaks import Streak
 
 

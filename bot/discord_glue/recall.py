@@ -45,7 +45,12 @@ def ticked_values(interaction: discord.Interaction[Any]) -> list[int]:
     values = data.get("values", [])
     out: list[int] = []
     for value in values if isinstance(values, list) else []:
-        if not (isinstance(value, str) and value.isdigit() and int(value) < MAX_POINTS):
+        if not (
+            isinstance(value, str)
+            and value.isascii()
+            and value.isdigit()
+            and int(value) < MAX_POINTS
+        ):
             raise UserError(NOT_VALID)
         out.append(int(value))
     return sorted(set(out))

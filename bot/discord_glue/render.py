@@ -457,11 +457,17 @@ def group_result_embed(
     if len(right) > 15:
         who += f" and {len(right) - 15} more"
     reference = cut(bank_text(question.answer), MAX_SHORT_REFERENCE)
+    wrong = [
+        line
+        for i in range(len(item.options or ()))
+        if i != item.correct and (line := describes_text(item, i))
+    ]
+    teach = "".join(f"\n{line}" for line in wrong[:4])
     return discord.Embed(
         title="Time's up!",
         description=cut(
             f"{item_prompt_text(question, item)}\n\n"
-            f"The answer: {answer_text(item)}\n\n"
+            f"The answer: {answer_text(item)}{teach}\n\n"
             f"Right: {who} · {len(answers)} answered\n\n"
             f"**Reference answer**\n{reference}",
             MAX_DESCRIPTION,
@@ -487,6 +493,45 @@ def group_results_embed(
         description="\n".join(lines) or "Nobody answered.",
         colour=COLOUR,
     )
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+
+def due_line(now: int, today: int, week: int, next_due: datetime | None) -> str:
+    """How many of a member's cards are due, or when the next one is."""
+    if now:
+        return f"Due now: **{now}** · by tonight: {today} · this week: {week}"
+    if next_due is not None:
+        return f"Nothing due now. Next card {ts(next_due, 'R')} · this week: {week}"
+    return "No cards yet: answer questions of the day, quizzes or start here to make them."
+
+
+def review_card_embed(question: Question, item: Item, *, due: str, new: bool) -> discord.Embed:
+    """A card of /review, asked as its item, privately."""
+    if item.is_choice:
+        how = "Pick an answer below."
+    elif item.is_typed:
+        how = "Type your answer with the button below."
+    else:
+        how = "Think of your answer, then press **Show answer** to check it and grade yourself."
+    options = f"\n\n{option_lines(item)}" if item.is_choice else ""
+    tail = f"\n\n{how}\n{due}"
+    embed = discord.Embed(
+        title="Review · new card" if new else "Review",
+        description=cut(f"{item_prompt_text(question, item)}{options}", MAX_DESCRIPTION - len(tail))
+        + tail,
+        colour=COLOUR,
+    )
+    meta = question_meta(question)
+    if meta:
+        embed.set_footer(text=meta)
+    return embed
+
+
+def review_done_embed(due: str, *, notice: str | None = None) -> discord.Embed:
+    text = f"{notice}\n\n{due}" if notice else due
+    return discord.Embed(title="Review · all done for now", description=text, colour=RIGHT)
 
 
 # --- leaderboards and stats ----------------------------------------------------------------------

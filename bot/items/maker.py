@@ -42,8 +42,6 @@ ALL_KINDS = frozenset(Kind)
 QOTD_KINDS = CHOICE_KINDS | {Kind.RECALL}
 GROUP_KINDS = CHOICE_KINDS | TYPED_KINDS
 SOLO_KINDS = ALL_KINDS
-# Posts and quiz questions stored before items existed were asked as summary or own choices.
-LEGACY_KINDS = frozenset((Kind.CHOICE, Kind.SUMMARY))
 
 
 def allowed_kinds(fmt: Format, place: Iterable[Kind] = ALL_KINDS) -> frozenset[Kind]:

@@ -609,6 +609,8 @@ class Qotd(
         post = await self.poster.post(post_id)
         if post is None or post.guild_id != interaction.guild_id:
             raise UserError("This question is no longer available.")
+        if post.channel_id != interaction.channel_id:
+            raise UserError("This button belongs to a question of another channel.")
         if post.state == "revealed" or self._now().timestamp() >= post.reveal_at:
             raise UserError(
                 "Answers to this question are closed: the answer has been revealed in the channel. "
@@ -616,9 +618,14 @@ class Qotd(
             )
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
-        item = self.poster.item_of(post, question) if question else None
-        if question is None or item is None:
+        if question is None:
             raise UserError("This question's bank is no longer loaded, so it cannot be answered.")
+        item = self.poster.item_of(post)
+        if item is None:
+            raise UserError(
+                "This question was posted before the bot's last upgrade, so its buttons no "
+                "longer work; its answer is revealed as planned."
+            )
         return post, question, item
 
     async def _record(
@@ -674,7 +681,9 @@ class Qotd(
         return post, question, item
 
     async def recall_show(self, interaction: discord.Interaction[StudyBot], row: int) -> None:
-        _, question, item = await self._recall_post(interaction, row)
+        _, question, item = await self.pressure.run(
+            interaction, lambda: self._recall_post(interaction, row)
+        )
         await reply(
             interaction, embed=recall_embed(question, item), view=RECALL.checklist_view(row, item)
         )
@@ -692,6 +701,7 @@ class Qotd(
     async def recall_grade(
         self, interaction: discord.Interaction[StudyBot], row: int, grade: int, ticked: int
     ) -> None:
+        await interaction.response.defer()  # acknowledged at once; the checklist is edited after
         post, question, item = await self._recall_post(interaction, row)
         outcome = await record_self_grade(
             self.db,
@@ -724,7 +734,7 @@ class Qotd(
             already=not outcome.recorded,
             streak=streak,
         )
-        await interaction.response.edit_message(embeds=embeds, view=None)
+        await interaction.edit_original_response(embeds=embeds, view=None)
 
 
 _implements_buttons: type[QotdButtons] = Qotd  # checked by mypy

@@ -27,7 +27,7 @@ from bot.db.self_grades import post_grades
 from bot.discord_glue.ratelimit import RateLimiter
 from bot.discord_glue.render import PostView, qotd_embed, reveal_embeds
 from bot.discord_glue.tuning import global_limit_cleared
-from bot.items.maker import LEGACY_KINDS, QOTD_KINDS, allowed_kinds
+from bot.items.maker import QOTD_KINDS, allowed_kinds, recall_item
 from bot.items.model import Format, Item, Kind
 from bot.study.rotation import rotation
 from bot.study.schedule import local_date_of, next_due, reveal_instant
@@ -263,20 +263,27 @@ class Poster:
                     "be posted (it is logged); the next one comes as planned.",
                 )
 
-    def item_of(self, post: store.Post, question: Question) -> Item | None:
+    def item_of(self, post: store.Post) -> Item | None:
         """The item ``post`` asks: the one stored with its claim, so that what a click means
-        never changes. A post made before items were stored is read as it was asked then."""
+        never changes. None for a post made before items were stored (its options cannot be
+        rebuilt as they were shown): it is revealed with its reference answer only."""
         if post.item:
             try:
                 return Item.loads(post.item)
             except ValueError as exc:
-                log.warning("qotd: post %s has an unreadable item (%s); rebuilt", post.id, exc)
-        return self.banks.item(post.bank, question, post.id, LEGACY_KINDS)
+                log.warning("qotd: post %s has an unreadable item: %s", post.id, exc)
+        return None
 
     async def _send(self, post: store.Post, schedule: store.Schedule | None) -> None:
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
-        item = self.item_of(post, question) if question else None
+        item = self.item_of(post) if question else None
+        if question is not None and item is None and post.state == "claimed":
+            # claimed by an older version, never shown: asked as its schedule says now
+            fmt = schedule.format if schedule else "auto"
+            item = self.banks.item(post.bank, question, post_seed(post.nonce), qotd_kinds(fmt))
+            if item is not None:
+                await store.set_post_item(self.db, post.id, item.dumps())
         if question is None or item is None:
             await store.release_claim(self.db, post.id)
             if schedule is not None:
@@ -458,7 +465,8 @@ class Poster:
         self.dirty.discard(post.id)
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
-        item = self.item_of(post, question) if question else None
+        # a post from before items were stored is closed with its reference answer
+        item = (self.item_of(post) or recall_item(question)) if question else None
         if question is None or item is None or post.message_id is None:
             await store.mark_revealed(self.db, post.id)
             return
@@ -527,7 +535,7 @@ class Poster:
             return  # answers are closed: the reveal, not a count, is the post's last edit
         bank = self.banks.get(post.bank)
         question = bank.get(post.question_id) if bank else None
-        item = self.item_of(post, question) if question else None
+        item = self.item_of(post) if question else None
         if question is None or item is None:
             return
         if item.is_choice:

@@ -33,7 +33,7 @@ from bot.discord_glue.render import (
     quiz_summary_embed,
     recall_embed,
 )
-from bot.items.maker import LEGACY_KINDS, quiz_kinds
+from bot.items.maker import quiz_kinds
 from bot.items.model import Item, Kind
 from bot.study.matching import judge
 from bot.study.quiz import (
@@ -186,10 +186,12 @@ class Quiz(commands.Cog, name=COG_NAME):
                 return Item.loads(qq.item)
             except ValueError as exc:
                 log.warning("quiz question %s has an unreadable item (%s); rebuilt", qq.id, exc)
-        kinds = self._kinds(session)
-        if qq is not None and qq.asked_at is not None and not session.typed:
-            kinds = LEGACY_KINDS  # asked before items were stored with quiz questions
-        item = self.banks.item(bank.key, question, session.id, kinds)
+        if qq is not None and qq.asked_at is not None:
+            raise UserError(  # asked before items were stored: its options cannot be rebuilt
+                "This quiz was started before the bot's last upgrade and cannot go on; "
+                "start a new one with /quiz."
+            )
+        item = self.banks.item(bank.key, question, session.id, self._kinds(session))
         if item is None:
             raise UserError("A question of this quiz can no longer be asked this way.")
         return item
@@ -388,12 +390,7 @@ class Quiz(commands.Cog, name=COG_NAME):
         if edit:
             await interaction.response.edit_message(embed=embed, view=question_view(qq.id, item))
         else:
-            await interaction.response.send_message(
-                embed=embed,
-                view=question_view(qq.id, item),
-                ephemeral=True,
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
+            await reply(interaction, embed=embed, view=question_view(qq.id, item))
 
     @staticmethod
     def _check_group_allowed(interaction: discord.Interaction[StudyBot]) -> None:
@@ -723,6 +720,8 @@ class Quiz(commands.Cog, name=COG_NAME):
         if not missed:
             raise UserError("You missed nothing in this quiz: well done!")
         assert interaction.guild_id is not None and interaction.channel_id is not None
+        # the button is under a group's results too: acknowledge before any write
+        await interaction.response.defer(ephemeral=True, thinking=True)
         spec = store.QuizSpec(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,
@@ -739,7 +738,12 @@ class Quiz(commands.Cog, name=COG_NAME):
         )
         first = bank.get(qqs[0].question_id)
         assert first is not None
-        await self._ask_solo(interaction, session, bank, qqs[0], first, edit=False)
+        try:
+            await self._ask_solo(interaction, session, bank, qqs[0], first, edit=False)
+        except Exception:
+            # a review nobody can see must not hold one of the member's quiz places
+            await store.end_quiz(self.db, session.id, "stopped", self.clock.now().timestamp())
+            raise
 
     async def on_full_answer(self, interaction: discord.Interaction[StudyBot], qq_id: int) -> None:
         session, qq = await self._load(interaction, qq_id)

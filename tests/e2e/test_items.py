@@ -172,6 +172,9 @@ async def test_a_group_quiz_shows_the_reference_answer_and_each_member_reviews_t
         lambda: [m for m in emu.public(harness.channel) if "Time's up!" in m.text()]
     )
     assert "Reference answer" in result[0].text()
+    described = [i for i, e in enumerate(item.explains or ()) if e and i != item.correct]
+    if described:  # what each wrong option describes, for everyone who picked it
+        assert f"Option **{'ABCD'[described[0]]}**" in result[0].text()
     full = await (await emu.click(result[0], f"quiz:f:{qq_id}", member=ann)).reply()
     assert full.ephemeral and "Full answer" in full.text()
     assert asked.answer.split()[0] in full.text()
@@ -192,3 +195,35 @@ async def test_help_says_self_graded_answers_earn_no_points(
 ) -> None:
     shown = await (await emu.slash("help", member=harness.member("newcomer"))).reply()
     assert "never for leaderboard points" in shown.text()
+
+
+async def test_a_post_from_before_items_were_stored_is_closed_with_its_answer(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    admin = harness.member("ada", admin=True)
+    await setup_qotd(harness, admin, reveal_after=2)
+    await harness.tick(NINE)
+    (post,) = posts(harness)
+    post_id, item = await stored_post_item(harness, post)
+    await harness.db.execute("UPDATE posts SET item = NULL")  # as an older version stored it
+    await harness.restart()
+    late = await (await emu.click(post, f"qotd:{post_id}:0", member=harness.member("al"))).reply()
+    assert "posted before the bot's last upgrade" in late.text()
+    harness.clock.set(NINE + timedelta(hours=2, minutes=1))
+    await harness.tick()
+    assert all(c.get("disabled") for row in post.components for c in row["components"])
+    reveal = [m for m in emu.public(harness.channel) if m.id > post.id][-1]
+    assert "Reference answer" in reveal.text()
+
+
+async def test_a_post_answers_only_in_its_own_channel(harness: BotHarness, emu: Emulator) -> None:
+    admin = harness.member("ada", admin=True)
+    await setup_qotd(harness, admin)
+    await harness.tick(NINE)
+    (post,) = posts(harness)
+    post_id, _ = await stored_post_item(harness, post)
+    elsewhere = await emu.add_channel(harness.guild, "staff")
+    forged = await (
+        await emu.forge_click(elsewhere, f"qotd:{post_id}:0", member=harness.member("eve"))
+    ).reply()
+    assert "belongs to a question of another channel" in forged.text()

@@ -32,7 +32,7 @@ CREATE TABLE self_grades (
     points_total      INTEGER NOT NULL,                -- key points shown
     graded_at         REAL    NOT NULL,
     CHECK ((post_id IS NULL) <> (quiz_question_id IS NULL)),
-    UNIQUE (user_id, post_id),
-    UNIQUE (user_id, quiz_question_id)
+    UNIQUE (post_id, user_id),
+    UNIQUE (quiz_question_id, user_id)
 );
 CREATE INDEX self_grades_by_member ON self_grades (guild_id, user_id, graded_at);
