@@ -34,7 +34,14 @@ from bot.items.library import BankLibrary
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-EXTENSIONS = ("cogs.help", "cogs.qotd", "cogs.quiz", "cogs.leaderboard", "cogs.privacy")
+EXTENSIONS = (
+    "cogs.help",
+    "cogs.qotd",
+    "cogs.quiz",
+    "cogs.review",
+    "cogs.leaderboard",
+    "cogs.privacy",
+)
 QUIET = discord.AllowedMentions.none()
 
 

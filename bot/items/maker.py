@@ -42,6 +42,9 @@ ALL_KINDS = frozenset(Kind)
 QOTD_KINDS = CHOICE_KINDS | {Kind.RECALL}
 GROUP_KINDS = CHOICE_KINDS | TYPED_KINDS
 SOLO_KINDS = ALL_KINDS
+# A review tests what is worth remembering: the author's own kinds, else the whole answer
+# recalled against its key points (not a derived choice that tests one entry of a list).
+REVIEW_KINDS = frozenset((Kind.CHOICE, Kind.TRUE_FALSE, Kind.CLOZE, Kind.TYPED, Kind.RECALL))
 
 
 def allowed_kinds(fmt: Format, place: Iterable[Kind] = ALL_KINDS) -> frozenset[Kind]:

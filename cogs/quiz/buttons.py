@@ -310,14 +310,3 @@ def answer_modal(qq: int) -> discord.ui.Modal:
         )
     )
     return modal
-
-
-def modal_value(data: dict[str, Any]) -> str:
-    """The text typed into the first input of a submitted modal."""
-    for row in data.get("components", []):
-        for item in row.get("components", [row.get("component", {})]):
-            if isinstance(item, dict) and "value" in item:
-                return str(item["value"])
-        if "component" in row and "value" in row["component"]:
-            return str(row["component"]["value"])
-    return ""

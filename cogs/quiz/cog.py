@@ -20,6 +20,7 @@ from bot.db.self_grades import NewSelfGrade, record_self_grade
 from bot.discord_glue.autocomplete import bank_choices, topic_choices
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error, send
 from bot.discord_glue.custom_ids import is_row_id
+from bot.discord_glue.modals import modal_value
 from bot.discord_glue.render import (
     answer_embeds,
     answer_text,
@@ -59,7 +60,6 @@ from cogs.quiz.buttons import (
     answer_modal,
     full_answer_view,
     modal_question,
-    modal_value,
     next_view,
     question_view,
     results_view,

@@ -204,7 +204,7 @@ async def test_a_post_from_before_items_were_stored_is_closed_with_its_answer(
     await setup_qotd(harness, admin, reveal_after=2)
     await harness.tick(NINE)
     (post,) = posts(harness)
-    post_id, item = await stored_post_item(harness, post)
+    post_id, _ = await stored_post_item(harness, post)
     await harness.db.execute("UPDATE posts SET item = NULL")  # as an older version stored it
     await harness.restart()
     late = await (await emu.click(post, f"qotd:{post_id}:0", member=harness.member("al"))).reply()

@@ -1,0 +1,129 @@
+"""/review end to end: a question of the day a member missed comes due, is reviewed and moves
+out; new questions come at a capped rate; old or foreign buttons change nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.db import reviews as store
+from bot.db.answers import member_score
+from bot.items.model import Item
+from emulator import Emulator, Member, Message
+from tests.e2e.harness import BotHarness
+from tests.e2e.test_qotd import NINE, posts, setup_qotd
+
+
+async def miss_the_question_of_the_day(h: BotHarness, member: Member) -> str:
+    admin = h.member("ada", admin=True)
+    await setup_qotd(h, admin)  # multiple choice
+    await h.tick(NINE)
+    (post,) = posts(h)
+    db_post = await h.db.fetchone("SELECT id, item, question_id FROM posts")
+    assert db_post is not None
+    item = Item.loads(db_post["item"])
+    assert item.correct is not None and item.options is not None
+    wrong = (item.correct + 1) % len(item.options)
+    await (await h.emu.click(post, f"qotd:{db_post['id']}:{wrong}", member=member)).reply()
+    return str(db_post["question_id"])
+
+
+async def start(h: BotHarness, member: Member, **options: object) -> Message:
+    return await (await h.emu.slash("review", options, member=member)).reply()
+
+
+def card_button(message: Message, kind: str) -> str:
+    return next(c for c in message.custom_ids() if c.startswith(f"review:{kind}:"))
+
+
+async def recall(h: BotHarness, member: Member, message: Message, grade: int) -> Message:
+    """Reveal the key points of the card shown and grade it."""
+    show = card_button(message, "r")
+    row = int(show.split(":")[2])
+    shown = await (await h.emu.click(message, show, member=member)).reply()
+    assert "Key points" in shown.text()
+    return await (await h.emu.click(shown, f"review:g:{row}:{grade}:0", member=member)).reply()
+
+
+async def test_a_missed_question_comes_due_is_reviewed_and_moves_out(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    sam = harness.member("sam")
+    missed = await miss_the_question_of_the_day(harness, sam)
+    cards = await store.member_cards(harness.db, harness.guild.id, sam.id)
+    assert set(cards) == {missed} and cards[missed].reps == 1  # the miss reviewed it: Again
+
+    harness.clock.set(NINE + timedelta(minutes=15))  # past its first learning step
+    shown = await start(harness, sam)
+    assert shown.ephemeral and shown.embeds[0]["title"] == "Review"
+    assert "Due now: **1**" in shown.text()
+    card = await store.next_due_card(harness.db, harness.guild.id, sam.id, harness.clock.now())
+    assert card is not None and card.question_id == missed
+    row = int(card_button(shown, "r").split(":")[2])
+    graded = await recall(harness, sam, shown, 3)
+    assert "Recorded: **Good**" in graded.text() and "Next review of this card" in graded.text()
+    after = await store.member_cards(harness.db, harness.guild.id, sam.id)
+    assert after[missed].reps == 2 and after[missed].due > harness.clock.now()
+    # reviews earn no leaderboard points
+    assert await member_score(harness.db, harness.guild.id, "quiz", "all", sam.id) is None
+
+    # a second click on the same card's old buttons changes nothing
+    stale = await (await emu.forge_click(shown, f"review:g:{row}:1:0", member=sam)).reply()
+    assert "reviewed this card already" in stale.text()
+    assert (await store.member_cards(harness.db, harness.guild.id, sam.id))[missed].reps == 2
+
+
+async def test_new_questions_come_at_the_members_daily_rate(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    ann = harness.member("ann")
+    done = await start(harness, ann, new_per_day=1)
+    assert "New questions a day for you: 1." in done.text()
+    first = await start(harness, ann)
+    assert first.embeds[0]["title"] == "Review · new card"
+    graded = await recall(harness, ann, first, 4)
+    nxt = await (
+        await emu.click(graded, graded.button("Next card")["custom_id"], member=ann)
+    ).reply()
+    assert nxt.embeds[0]["title"] == "Review · all done for now"
+    assert "Next card" in nxt.text()  # when the next one is due
+    harness.clock.advance(days=1)  # a new day, a new allowance
+    again = await start(harness, ann)
+    assert again.embeds[0]["title"] == "Review · new card"
+
+
+async def test_someone_elses_card_and_the_server_default_are_refused(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    ann, bob = harness.member("ann"), harness.member("bob")
+    shown = await start(harness, ann)
+    refused = await (await emu.forge_click(shown, card_button(shown, "r"), member=bob)).reply()
+    assert "someone else's cards" in refused.text()
+    no = await start(harness, bob, new_per_day=3, server_default=True)
+    assert "Only members with Manage Server" in no.text()
+    admin = harness.member("ada", admin=True)
+    yes = await start(harness, admin, new_per_day=3, server_default=True)
+    assert "by default in this server: 3" in yes.text()
+    settings = await store.review_settings(harness.db, harness.guild.id, bob.id)
+    assert settings.new_per_day == 3
+
+
+async def test_reminder_settings_are_checked(harness: BotHarness, emu: Emulator) -> None:
+    ann = harness.member("ann")
+    bad = await start(harness, ann, remind="25:99")
+    assert bad.ephemeral and "25:99" in bad.text() and "Traceback" not in bad.text()
+    zone = await start(harness, ann, remind="08:00", timezone="Mars/Olympus")
+    assert "Mars/Olympus" in zone.text()
+    good = await start(harness, ann, remind="08:00", timezone="Europe/Berlin")
+    assert "I will remind you by direct message at 08:00 Europe/Berlin" in good.text()
+    off = await start(harness, ann, remind="off")
+    assert "Review reminders are off." in off.text()
+    settings = await store.review_settings(harness.db, harness.guild.id, ann.id)
+    assert settings.remind_next is None
+
+
+async def test_an_item_is_never_a_derived_choice_in_review(harness: BotHarness) -> None:
+    ann = harness.member("ann")
+    shown = await start(harness, ann)
+    card = await store.next_due_card(harness.db, harness.guild.id, ann.id, harness.clock.now())
+    assert card is not None
+    assert [c.split(":")[1] for c in shown.custom_ids()] == ["r"]  # the seed's answers: recall
