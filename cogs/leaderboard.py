@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, cast
 
 import discord
@@ -20,6 +20,7 @@ from bot.db.answers import (
     member_score,
     period_key_for,
 )
+from bot.db.reviews import review_stats
 from bot.db.self_grades import member_grades
 from bot.db.stats import (
     BoardTotal,
@@ -44,6 +45,13 @@ from bot.study.periods import ALL_TIME
 from bot.study.streaks import shown
 
 PAGE_SIZE = 10
+RETENTION_WINDOW = timedelta(days=30)
+CARD_STATES = (
+    ("new", "new"),
+    ("learning", "learning"),
+    ("relearning", "relearning"),
+    ("review", "in review"),
+)
 MAX_PAGE = 10**6  # more than any server's members / PAGE_SIZE
 
 
@@ -197,6 +205,24 @@ class Leaderboard(commands.Cog):
                 name="Recalled and self-graded (no points)",
                 value=f"{grades.total} · Again {grades.again} · Hard {grades.hard} · "
                 f"Good {grades.good} · Easy {grades.easy}",
+                inline=False,
+            )
+        studied = await review_stats(
+            self.db, guild_id, target.id, self.clock.now() - RETENTION_WINDOW
+        )
+        if studied.reviews:
+            retention = (
+                f"{round(100 * studied.retention)}%" if studied.retention is not None else "-"
+            )
+            states = " · ".join(
+                f"{name} {studied.by_state[key]}"
+                for key, name in CARD_STATES
+                if studied.by_state.get(key)
+            )
+            embed.add_field(
+                name="Reviews (spaced repetition)",
+                value=f"{studied.reviews} done · retention, last 30 days: {retention}\n"
+                f"Cards: {states}",
                 inline=False,
             )
         streak = await get_streak(self.db, guild_id, target.id)

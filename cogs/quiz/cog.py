@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from discord.ext import commands, tasks
 from bot.bank.model import Bank, Difficulty, Question
 from bot.bank.text import shorten
 from bot.db import quiz as store
+from bot.db import reviews
 from bot.db.answers import NewAnswer, record_answer
 from bot.db.self_grades import NewSelfGrade, record_self_grade
 from bot.discord_glue.autocomplete import bank_choices, topic_choices
@@ -52,6 +54,7 @@ from bot.study.quiz import (
     points,
     review_grade,
 )
+from bot.study.review import draw_order
 from cogs.quiz.buttons import (
     COG_NAME,
     MODAL_PREFIX,
@@ -74,6 +77,7 @@ def echo(value: str) -> str:
     return repr(shorten(value, 100))
 
 
+RECENTLY = timedelta(days=7)  # a question missed this recently comes first in a solo quiz
 SWEEP_SECONDS = 300  # how often idle quizzes are looked for
 FIND_LIMIT = 50  # latest messages searched for a question asked just before a restart
 
@@ -311,9 +315,8 @@ class Quiz(commands.Cog, name=COG_NAME):
             raise UserError(
                 f"**{chosen.name}** has no question{' with ' + what if what else ''} to ask."
             )
-        seen = await store.recently_seen(self.db, interaction.guild_id, interaction.user.id)
         now = self.clock.now()
-        picked = draw(pool, questions, seen, seed=interaction.id)
+        picked = await self._draw(interaction, pool, questions, mode, now)
         spec = store.QuizSpec(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,
@@ -360,6 +363,28 @@ class Quiz(commands.Cog, name=COG_NAME):
                     "please try again."
                 ) from exc
             raise
+
+    async def _draw(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        pool: list[Question],
+        count: int,
+        mode: str,
+        now: datetime,
+    ) -> list[Question]:
+        """A solo quiz draws the member's due and recently missed questions first, then those
+        they have not met, then the rest; a group quiz, questions the starter has not seen."""
+        assert interaction.guild_id is not None
+        guild_id, user_id = interaction.guild_id, interaction.user.id
+        if mode == "group":
+            seen = await store.recently_seen(self.db, guild_id, user_id)
+            return draw(pool, count, seen, seed=interaction.id)
+        cards = await reviews.member_cards(self.db, guild_id, user_id)
+        missed = await reviews.recently_missed(self.db, guild_id, user_id, now - RECENTLY)
+        by_id = {q.id: q for q in pool}
+        rng = random.Random(interaction.id)  # noqa: S311 - variety, not security
+        order = draw_order(list(by_id), cards, missed, now, rng)
+        return [by_id[qid] for qid in order[:count]]
 
     async def _ask_solo(
         self,

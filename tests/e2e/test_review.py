@@ -127,3 +127,20 @@ async def test_an_item_is_never_a_derived_choice_in_review(harness: BotHarness) 
     card = await store.next_due_card(harness.db, harness.guild.id, ann.id, harness.clock.now())
     assert card is not None
     assert [c.split(":")[1] for c in shown.custom_ids()] == ["r"]  # the seed's answers: recall
+
+
+async def test_a_missed_question_comes_first_in_a_solo_quiz_and_stats_show_reviews(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    sam = harness.member("sam")
+    missed = await miss_the_question_of_the_day(harness, sam)
+    quiz = await (await emu.slash("quiz", {"questions": 3}, member=sam)).reply()
+    custom = next(c for c in quiz.custom_ids() if c.startswith("quiz:"))
+    qq = await harness.db.fetchone(
+        "SELECT question_id FROM quiz_questions WHERE id = ?", (int(custom.split(":")[2]),)
+    )
+    assert qq is not None and qq["question_id"] == missed
+    stats = await (await emu.slash("stats", member=sam)).reply()
+    assert "Reviews (spaced repetition)" in stats.text()
+    assert "1 done · retention, last 30 days: -" in stats.text()
+    assert "Cards: learning 1" in stats.text()
