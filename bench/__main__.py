@@ -8,7 +8,17 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import answers, banks, cue_guesser, fanout, leaderboard, retention, storage, typed
+from bench import (
+    answers,
+    banks,
+    cue_guesser,
+    fanout,
+    leaderboard,
+    retention,
+    review,
+    storage,
+    typed,
+)
 from bench.common import Report, machine
 
 
@@ -38,6 +48,7 @@ def main() -> None:
         ("typed", "6. Typed answers against a human grader", typed.run),
         ("cues", "7. Choice items against a cue-only guesser", cue_guesser.run),
         ("retention", "8. Spaced repetition: FSRS against other draws", retention.run),
+        ("review", "9. /review at scale", review.run),
     ]
     for name, title, scenario in scenarios:
         if args.only and name not in args.only:
