@@ -4,7 +4,8 @@ The database is filled directly with cards whose states come from real FSRS hist
 reviewed card has exactly as many review logs as reviews, so ``db check`` passes), the big
 member's cards on the questions of a 10,000-question bank the bot loads. Then the repository
 functions /review calls are timed at the database, and the bot in its own process answers the
-big member's /review, "Show answer", a grade and "Next card" through the emulator.
+big member's /review, "Show answer", a grade and "Next card" through the emulator, and the
+/review of a member of the same server with as many cards, none due and none left to introduce.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.db import Database
 from bot.db.reviews import (
     NewReview,
     card_problems,
+    carded_questions,
     due_summary,
     get_card,
     introduced_on,
@@ -115,10 +117,11 @@ class _Writer:
         self.card_id = 0
         self.log_count = 0
 
-    def add(self, guild: int, user: int, question: str) -> int:
-        """One card; returns its due time."""
+    def add(self, guild: int, user: int, question: str, *, spread: float = DUE_SPREAD) -> int:
+        """One card, its last review up to ``spread`` intervals ago (below 1: not due, and
+        never new); returns its due time."""
         self.card_id += 1
-        if self.rng.random() < NEW_SHARE:
+        if spread >= 1 and self.rng.random() < NEW_SHARE:
             created = self.now - self.rng.randrange(30 * 86400)
             day = datetime.fromtimestamp(created, UTC).date().isoformat()
             self.cards.append(
@@ -142,9 +145,9 @@ class _Writer:
             )
             return created
         h = self.rng.choice(self.pool)
-        # the history is shifted so that its last review lies up to DUE_SPREAD intervals ago,
+        # the history is shifted so that its last review lies up to ``spread`` intervals ago,
         # before now
-        shift = self.now - 1 - int(self.rng.uniform(0, DUE_SPREAD) * (h.due - h.last)) - h.last
+        shift = self.now - 1 - int(self.rng.uniform(0, spread) * (h.due - h.last)) - h.last
         c = h.card
         assert c.last_review is not None
         self.cards.append(
@@ -201,12 +204,15 @@ def fill(
     guild_ids: list[int],
     question_ids: list[str],
     *,
+    caught_up: int,
     cards: int = CARDS,
     per_member: int = PER_MEMBER,
     now: datetime,
 ) -> Fill:
-    """Write ``cards`` cards: all of ``question_ids`` for the big member (server, member),
-    the rest ``per_member`` each for other members of ``guild_ids``."""
+    """Write ``cards`` cards: all of ``question_ids`` for the big member (server, member) and
+    for the ``caught_up`` member of the same server (none due, nothing new left to introduce:
+    the server's question of the day, paused, names the bank), the rest ``per_member`` each
+    for other members of ``guild_ids``."""
 
     async def migrate() -> None:
         async with await Database.open(path):
@@ -222,7 +228,10 @@ def fill(
         writer = _Writer(conn, stamp, rng)
         due_now = sum(writer.add(*big, q) <= stamp for q in question_ids)
         big_logs = writer.log_count
-        rest = cards - len(question_ids)
+        for question in question_ids:
+            writer.add(big[0], caught_up, question, spread=0.9)
+        _paused_schedule(conn, big[0], stamp)
+        rest = cards - 2 * len(question_ids)
         for guild, user in _others(guild_ids, rest, per_member):
             for question in rng.sample(question_ids, min(per_member, len(question_ids))):
                 writer.add(guild, user, question)
@@ -230,6 +239,14 @@ def fill(
     conn.execute("ANALYZE")
     conn.close()
     return Fill(len(question_ids), big_logs, due_now, time.monotonic() - started)
+
+
+def _paused_schedule(conn: sqlite3.Connection, guild: int, now: int) -> None:
+    conn.execute(
+        "INSERT INTO schedules (guild_id, channel_id, local_time, timezone, days, bank, paused, "
+        "next_due, created_at, updated_at) VALUES (?, ?, '09:00', 'UTC', 127, ?, 1, ?, ?, ?)",
+        (guild, guild + 1, BANK, now + 365 * 86400, now, now),
+    )
 
 
 async def db_timings(
@@ -254,6 +271,7 @@ async def db_timings(
             await timed("due_summary", due_summary(db, guild, user, at, end_of_day))
             await timed("review_settings", review_settings(db, guild, user))
             await timed("introduced_on", introduced_on(db, guild, user, day))
+            await timed("carded_questions", carded_questions(db, guild, user))
             assert card is not None, "the big member ran out of due cards"
             shown = await timed("get_card", get_card(db, card.id))
             assert shown is not None
@@ -269,11 +287,14 @@ async def db_timings(
     return out
 
 
-STEPS = ("/review", "Show answer", "grade", "Next card")
+STEPS = ("/review", "Show answer", "grade", "Next card", "/review, nothing due")
 
 
-async def _round(emu: Emulator, member: Member, out: dict[str, list[float]]) -> None:
-    """/review, reveal the recall card's key points, grade it Good, ask for the next card."""
+async def _round(
+    emu: Emulator, member: Member, caught_up: Member, out: dict[str, list[float]]
+) -> None:
+    """/review, reveal the recall card's key points, grade it Good, ask for the next card;
+    then /review of a member with nothing due and no question left to introduce."""
 
     async def step(name: str, action: Awaitable[Handle]) -> Message:
         start = time.monotonic()
@@ -290,19 +311,26 @@ async def _round(emu: Emulator, member: Member, out: dict[str, list[float]]) -> 
     await step(
         "Next card", emu.click(graded, graded.button("Next card")["custom_id"], member=member)
     )
+    done = await step("/review, nothing due", emu.slash("review", member=caught_up))
+    assert done.embeds[0]["title"] == "Review · all done for now", done.embeds
 
 
 async def end_to_end(
-    emu: Emulator, folder: Path, banks: Path, member: Member, rounds: int = ROUNDS
+    emu: Emulator,
+    folder: Path,
+    banks: Path,
+    members: tuple[Member, Member],
+    rounds: int = ROUNDS,
 ) -> dict[str, list[float]]:
+    """Timed rounds of the big member (``members[0]``) and the caught-up one."""
     bot = await BotProcess.start(emu, folder, env={"BANKS_DIR": str(banks)})
     out: dict[str, list[float]] = defaultdict(list)
     try:
         await bot.wait_ready()
         await emu.wait_until(lambda: emu.global_commands, timeout=30)
-        await _round(emu, member, defaultdict(list))  # warm-up
+        await _round(emu, *members, defaultdict(list))  # warm-up
         for _ in range(rounds):
-            await _round(emu, member, out)
+            await _round(emu, *members, out)
     finally:
         await bot.stop()
     return out
@@ -324,10 +352,18 @@ def run(report: Report) -> None:
         emu = Emulator(validate=False)
         guild = emu.add_guild("Big server")
         member = emu.add_member(guild, "reviewer")
+        caught_up = emu.add_member(guild, "caught-up")
         others = [10**9 + g for g in range(1, SERVERS)]
         db = folder / "bot.sqlite3"
         now = datetime.now(UTC)
-        filled = fill(db, (guild.id, member.id), [guild.id, *others], question_ids, now=now)
+        filled = fill(
+            db,
+            (guild.id, member.id),
+            [guild.id, *others],
+            question_ids,
+            caught_up=caught_up.id,
+            now=now,
+        )
         with sqlite3.connect(db) as conn:
             cards, logs = conn.execute(
                 "SELECT (SELECT count(*) FROM cards), (SELECT count(*) FROM review_logs)"
@@ -351,7 +387,7 @@ def run(report: Report) -> None:
         async def e2e() -> dict[str, list[float]]:
             await emu.start()
             try:
-                return await end_to_end(emu, folder, banks, member)
+                return await end_to_end(emu, folder, banks, (member, caught_up))
             finally:
                 await emu.stop()
 

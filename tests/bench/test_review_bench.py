@@ -18,6 +18,7 @@ from emulator import Emulator, Member
 class Setup:
     emu: Emulator
     member: Member
+    caught_up: Member
     db: Path
     fill: bench.Fill
 
@@ -29,11 +30,19 @@ def filled(tmp_path: Path, now: datetime) -> Setup:
     emu = Emulator(validate=False)
     guild = emu.add_guild("Big server")
     member = emu.add_member(guild, "reviewer")
+    caught_up = emu.add_member(guild, "caught-up")
     db = tmp_path / "bot.sqlite3"
     fill = bench.fill(
-        db, (guild.id, member.id), [guild.id, 7, 8], questions, cards=600, per_member=20, now=now
+        db,
+        (guild.id, member.id),
+        [guild.id, 7, 8],
+        questions,
+        caught_up=caught_up.id,
+        cards=600,
+        per_member=20,
+        now=now,
     )
-    return Setup(emu, member, db, fill)
+    return Setup(emu, member, caught_up, db, fill)
 
 
 def test_the_cards_are_consistent_and_some_are_due(tmp_path: Path) -> None:
@@ -50,11 +59,15 @@ def test_the_cards_are_consistent_and_some_are_due(tmp_path: Path) -> None:
         future = conn.execute(
             "SELECT count(*) FROM cards WHERE due > ?", (int(now.timestamp()),)
         ).fetchone()[0]
+        caught_up_due = conn.execute(
+            "SELECT count(*) FROM cards WHERE user_id = ? AND due <= ?",
+            (setup.caught_up.id, int(now.timestamp())),
+        ).fetchone()[0]
         late_logs = conn.execute(
             "SELECT count(*) FROM review_logs WHERE reviewed_at > ?", (int(now.timestamp()),)
         ).fetchone()[0]
-    assert cards == 600 and members == 1 + 540 // 20
-    assert logs > cards and future > cards // 2 and late_logs == 0
+    assert cards == 600 and members == 2 + 480 // 20
+    assert logs > cards and future > cards // 2 and late_logs == 0 and caught_up_due == 0
     assert fill.logs > 0
 
 
@@ -68,6 +81,7 @@ def test_every_step_is_timed_at_the_database_and_end_to_end(tmp_path: Path) -> N
         "due_summary",
         "review_settings",
         "introduced_on",
+        "carded_questions",
         "get_card",
         "record_review",
         "review_stats",
@@ -78,7 +92,7 @@ def test_every_step_is_timed_at_the_database_and_end_to_end(tmp_path: Path) -> N
         await setup.emu.start()
         try:
             return await bench.end_to_end(
-                setup.emu, tmp_path, tmp_path / "banks", setup.member, rounds=2
+                setup.emu, tmp_path, tmp_path / "banks", (setup.member, setup.caught_up), rounds=2
             )
         finally:
             await setup.emu.stop()
