@@ -57,6 +57,7 @@ GRADE_WEIGHTS = (0.12, 0.08, 0.7, 0.1)
 SOURCES = ("qotd", "quiz", "review")
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 T = TypeVar("T")
+DAY = 86400
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +113,17 @@ class _Writer:
     def __init__(self, conn: sqlite3.Connection, now: int, rng: random.Random) -> None:
         self.conn, self.now, self.rng = conn, now, rng
         self.pool = histories(HISTORIES, rng)
+        self.later = [h for h in self.pool if h.due - h.last > 2 * DAY]
         self.cards: list[tuple[object, ...]] = []
         self.logs: list[tuple[object, ...]] = []
         self.card_id = 0
         self.log_count = 0
 
-    def add(self, guild: int, user: int, question: str, *, spread: float = DUE_SPREAD) -> int:
-        """One card, its last review up to ``spread`` intervals ago (below 1: not due, and
-        never new); returns its due time."""
+    def add(self, guild: int, user: int, question: str, *, caught_up: bool = False) -> int:
+        """One card; returns its due time. A caught-up member's cards are all due a day or
+        more from now (none new), so none falls due while the benchmark runs."""
         self.card_id += 1
-        if spread >= 1 and self.rng.random() < NEW_SHARE:
+        if not caught_up and self.rng.random() < NEW_SHARE:
             created = self.now - self.rng.randrange(30 * 86400)
             day = datetime.fromtimestamp(created, UTC).date().isoformat()
             self.cards.append(
@@ -144,10 +146,15 @@ class _Writer:
                 )
             )
             return created
-        h = self.rng.choice(self.pool)
-        # the history is shifted so that its last review lies up to ``spread`` intervals ago,
-        # before now
-        shift = self.now - 1 - int(self.rng.uniform(0, spread) * (h.due - h.last)) - h.last
+        pool = self.later if caught_up else self.pool
+        h = self.rng.choice(pool)
+        # the history is shifted so that its last review lies before now, up to DUE_SPREAD of
+        # its interval ago (a caught-up card: its due time at least a day ahead)
+        if caught_up:
+            ago = int(self.rng.uniform(0, 1) * (h.due - h.last - DAY))
+        else:
+            ago = int(self.rng.uniform(0, DUE_SPREAD) * (h.due - h.last))
+        shift = self.now - 1 - ago - h.last
         c = h.card
         assert c.last_review is not None
         self.cards.append(
@@ -229,7 +236,7 @@ def fill(
         due_now = sum(writer.add(*big, q) <= stamp for q in question_ids)
         big_logs = writer.log_count
         for question in question_ids:
-            writer.add(big[0], caught_up, question, spread=0.9)
+            writer.add(big[0], caught_up, question, caught_up=True)
         _paused_schedule(conn, big[0], stamp)
         rest = cards - 2 * len(question_ids)
         for guild, user in _others(guild_ids, rest, per_member):
