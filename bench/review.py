@@ -28,6 +28,7 @@ from bot.bank import load_bank
 from bot.db import Database
 from bot.db.reviews import (
     NewReview,
+    card_count,
     card_problems,
     carded_questions,
     due_summary,
@@ -278,7 +279,8 @@ async def db_timings(
             await timed("due_summary", due_summary(db, guild, user, at, end_of_day))
             await timed("review_settings", review_settings(db, guild, user))
             await timed("introduced_on", introduced_on(db, guild, user, day))
-            await timed("carded_questions", carded_questions(db, guild, user))
+            await timed("card_count", card_count(db, guild, user, BANK))
+            await timed("carded_questions", carded_questions(db, guild, user, BANK))
             assert card is not None, "the big member ran out of due cards"
             shown = await timed("get_card", get_card(db, card.id))
             assert shown is not None

@@ -18,9 +18,7 @@ from bot.study.review import (
     CardState,
     Grade,
     Phase,
-    ReviewLog,
     from_row,
-    log_from_row,
     log_to_row,
     new_card,
     review,
@@ -176,11 +174,21 @@ async def due_summary(
     return Dues(int(row[0]), int(row[1]), int(row[2]), soonest)
 
 
-async def carded_questions(db: Database, guild_id: int, user_id: int) -> set[str]:
+async def carded_questions(db: Database, guild_id: int, user_id: int, bank: str) -> set[str]:
+    """The questions of ``bank`` the member has a card for."""
     rows = await db.fetchall(
-        "SELECT question_id FROM cards WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        "SELECT question_id FROM cards WHERE guild_id = ? AND user_id = ? AND bank = ?",
+        (guild_id, user_id, bank),
     )
     return {r[0] for r in rows}
+
+
+async def card_count(db: Database, guild_id: int, user_id: int, bank: str) -> int:
+    value = await db.scalar(
+        "SELECT count(*) FROM cards WHERE guild_id = ? AND user_id = ? AND bank = ?",
+        (guild_id, user_id, bank),
+    )
+    return int(value or 0)
 
 
 async def member_cards(db: Database, guild_id: int, user_id: int) -> dict[str, CardState]:
@@ -189,6 +197,15 @@ async def member_cards(db: Database, guild_id: int, user_id: int) -> dict[str, C
         "SELECT * FROM cards WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
     )
     return {r["question_id"]: from_row(_mapping(r)) for r in rows}
+
+
+async def member_card_list(db: Database, guild_id: int, user_id: int) -> list[Card]:
+    """Every card of the member in the server, soonest due first."""
+    rows = await db.fetchall(
+        "SELECT * FROM cards WHERE guild_id = ? AND user_id = ? ORDER BY due, id",
+        (guild_id, user_id),
+    )
+    return [_card(r) for r in rows]
 
 
 async def recently_missed(db: Database, guild_id: int, user_id: int, since: datetime) -> set[str]:
@@ -203,7 +220,8 @@ async def recently_missed(db: Database, guild_id: int, user_id: int, since: date
 async def introduced_on(db: Database, guild_id: int, user_id: int, local_date: str) -> int:
     """New cards /review introduced to the member on a local date."""
     value = await db.scalar(
-        "SELECT count(*) FROM cards WHERE guild_id = ? AND user_id = ? AND introduced = ?",
+        "SELECT count(*) FROM cards WHERE guild_id = ? AND user_id = ? AND introduced = ? "
+        "AND introduced IS NOT NULL",
         (guild_id, user_id, local_date),
     )
     return int(value or 0)
@@ -262,15 +280,15 @@ async def review_stats(db: Database, guild_id: int, user_id: int, since: datetim
         "WHERE c.guild_id = ? AND c.user_id = ?",
         (guild_id, user_id),
     )
-    rows = await db.fetchall(
-        "SELECT l.grade, l.reviewed_at, l.state FROM review_logs l JOIN cards c "
+    # Anki's "true retention": of the reviews of cards in review, the share not forgotten
+    row = await db.fetchone(
+        "SELECT count(*), count(*) FILTER (WHERE l.grade > ?) FROM review_logs l JOIN cards c "
         "ON c.id = l.card_id WHERE c.guild_id = ? AND c.user_id = ? AND l.reviewed_at >= ? "
         "AND l.state = ?",
-        (guild_id, user_id, int(since.timestamp()), Phase.REVIEW.value),
+        (int(Grade.AGAIN), guild_id, user_id, int(since.timestamp()), Phase.REVIEW.value),
     )
-    logs: list[ReviewLog] = [log_from_row(_mapping(r)) for r in rows]
-    graded = [log.grade for log in logs]
-    retained = sum(g is not Grade.AGAIN for g in graded) / len(graded) if graded else None
+    assert row is not None
+    retained = row[1] / row[0] if row[0] else None
     states = await db.fetchall(
         "SELECT state, count(*) FROM cards WHERE guild_id = ? AND user_id = ? GROUP BY state",
         (guild_id, user_id),

@@ -221,7 +221,9 @@ class Review(commands.Cog, name=COG_NAME):
         bank = next((b for k in keys if (b := self.banks.get(k)) is not None), None)
         if bank is None:
             return None
-        known = await store.carded_questions(self.db, guild_id, user_id)
+        if await store.card_count(self.db, guild_id, user_id, bank.key) >= len(bank.questions):
+            return None  # every question of the bank has its card already
+        known = await store.carded_questions(self.db, guild_id, user_id, bank.key)
         order = sorted(bank.questions, key=lambda q: q.id)
         for question in rotation(order, f"review {guild_id}:{user_id}"):
             if question.id not in known and self.banks.askable(bank.key, question, REVIEW_KINDS):

@@ -81,6 +81,7 @@ def test_every_step_is_timed_at_the_database_and_end_to_end(tmp_path: Path) -> N
         "due_summary",
         "review_settings",
         "introduced_on",
+        "card_count",
         "carded_questions",
         "get_card",
         "record_review",

@@ -21,6 +21,7 @@ CREATE TABLE cards (
     UNIQUE (guild_id, user_id, question_id)
 );
 CREATE INDEX cards_due ON cards (guild_id, user_id, due);
+CREATE INDEX cards_introduced ON cards (guild_id, user_id, introduced) WHERE introduced IS NOT NULL;
 
 CREATE TABLE review_logs (
     id           INTEGER PRIMARY KEY,
