@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.discord_glue.client import StudyBot, reply
 from bot.study.quiz import QUIZ_LIMITS, SCORING_RULES
 from bot.study.recall import HOW_ASKED
+from bot.study.review import REVIEWING
 
 INTRO = (
     "I help this server study: a question of the day from a question bank, quizzes on demand "
@@ -43,9 +44,10 @@ class Help(commands.Cog):
     async def help(self, interaction: discord.Interaction[StudyBot]) -> None:
         embed = discord.Embed(title="Study bot", description=INTRO, colour=discord.Colour.blurple())
         embed.add_field(name="How questions are asked", value=HOW_ASKED, inline=False)
+        embed.add_field(name="Remembering it next month", value=REVIEWING, inline=False)
         embed.add_field(name="Fair scoring", value=SCORING_RULES, inline=False)
         embed.add_field(name="Quizzes", value=QUIZ_LIMITS, inline=False)
-        for name, description in command_lines(self.bot.tree)[:22]:  # 25 fields in all
+        for name, description in command_lines(self.bot.tree)[:21]:  # 25 fields in all
             embed.add_field(name=name, value=description or "\u200b", inline=False)
         await reply(interaction, embed=embed)
 

@@ -72,7 +72,8 @@ class Privacy(commands.Cog):
         view.add_item(ForgetButton(interaction.user.id, "no"))
         await reply(
             interaction,
-            "This deletes all your answers, points and streaks in this server, for good. Sure?",
+            "This deletes all your answers, points, streaks, review cards and reminders in this "
+            "server, for good. Sure?",
             view=view,
         )
 

@@ -113,9 +113,11 @@ class MemberActions:
     def _base_payload(
         self, kind: int, member: Member, channel: Channel, data: dict[str, Any]
     ) -> tuple[Interaction, dict[str, Any]]:
-        guild = self.guilds[channel.guild_id]
         ix_id = self.ids.next()
         token = f"aW50ZXJhY3Rpb24{secrets.token_urlsafe(48)}"
+        if channel.guild_id is None:
+            return self._dm_payload(ix_id, token, kind, member, channel, data)
+        guild = self.guilds[channel.guild_id]
         payload = {
             "id": str(ix_id),
             "application_id": str(self.application_id),
@@ -137,6 +139,39 @@ class MemberActions:
             "attachment_size_limit": 8 * 1024 * 1024,
         }
         ix = Interaction(ix_id, token, kind, guild.id, channel.id, member.id, payload)
+        self.interactions[ix_id] = ix
+        self.tokens[token] = ix
+        return ix, payload
+
+    def _dm_payload(
+        self,
+        ix_id: int,
+        token: str,
+        kind: int,
+        member: Member,
+        channel: Channel,
+        data: dict[str, Any],
+    ) -> tuple[Interaction, dict[str, Any]]:
+        """An interaction in the direct messages of ``member``'s user with the bot: no guild,
+        no member, the user; context 1 (BOT_DM)."""
+        payload = {
+            "id": str(ix_id),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "data": data,
+            "channel_id": str(channel.id),
+            "channel": channel.to_json(),
+            "user": member.user.to_json(),
+            "token": token,
+            "version": 1,
+            "app_permissions": str(self.bot_permissions(channel)),
+            "locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(self.application_id)},
+            "context": 1,
+            "attachment_size_limit": 8 * 1024 * 1024,
+        }
+        ix = Interaction(ix_id, token, kind, None, channel.id, member.id, payload)
         self.interactions[ix_id] = ix
         self.tokens[token] = ix
         return ix, payload

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import contextvars
 import logging
 import re
 import secrets
@@ -22,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from emulator import validation
 from emulator.actions import MemberActions
@@ -30,6 +31,8 @@ from emulator.gateway import Gateway
 from emulator.state import (
     CREATE_PUBLIC_THREADS,
     DEFAULT_EVERYONE,
+    DM_CHANNEL,
+    DM_PERMISSIONS,
     EMBED_LINKS,
     EPHEMERAL,
     MANAGE_GUILD,
@@ -96,6 +99,21 @@ class Request:
 
 
 Handler = Callable[[web.Request, dict[str, str], Any], Awaitable[tuple[int, Any]]]
+# Discord's limit on the files of one message, for a bot in servers without boosts.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with the request being served (``files[n]`` of a multipart body)."""
+
+    index: int
+    filename: str
+    content_type: str
+    data: bytes
+
+
+_UPLOADS: contextvars.ContextVar[tuple[Upload, ...]] = contextvars.ContextVar("uploads", default=())
 
 
 class Emulator(MemberActions):
@@ -119,6 +137,8 @@ class Emulator(MemberActions):
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
         self.messages: dict[int, Message] = {}
+        self.dms_closed: set[int] = set()  # users whose direct messages refuse the bot
+        self.uploads: dict[int, bytes] = {}  # attachment id -> the file's bytes
         self.interactions: dict[int, Interaction] = {}
         self.tokens: dict[str, Interaction] = {}
         self.global_commands: list[dict[str, Any]] = []
@@ -412,6 +432,31 @@ class Emulator(MemberActions):
     def public(self, channel: Channel | int) -> list[Message]:
         return self.visible(channel, None)
 
+    # --- direct messages and files ----------
+    def dm_channel(self, user: User | Member) -> Channel:
+        """The direct-message channel between the bot and ``user`` (made on first use)."""
+        person = user.user if isinstance(user, Member) else user
+        for channel in self.channels.values():
+            if channel.type == DM_CHANNEL and channel.recipient is person:
+                return channel
+        channel = Channel(self.ids.next(), None, "", type=DM_CHANNEL, recipient=person)
+        self.channels[channel.id] = channel
+        return channel
+
+    def dms(self, user: User | Member) -> list[Message]:
+        """What the bot sent ``user`` by direct message, oldest first."""
+        return sorted(self.public(self.dm_channel(user)), key=lambda m: m.id)
+
+    def close_dms(self, user: User | Member) -> None:
+        """``user`` refuses direct messages: sending them one fails as on Discord (50007)."""
+        self.dms_closed.add((user.user if isinstance(user, Member) else user).id)
+
+    def attachment_bytes(self, message: Message, filename: str) -> bytes:
+        for attachment in message.attachments:
+            if attachment["filename"] == filename:
+                return self.uploads[int(attachment["id"])]
+        raise LookupError(f"message {message.id} has no attachment {filename!r}")
+
     def threads_of(self, channel: Channel) -> list[Channel]:
         return [c for c in self.channels.values() if c.parent_id == channel.id]
 
@@ -464,8 +509,16 @@ class Emulator(MemberActions):
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         method = request.method
-        raw = await request.read()
         body: Any = None
+        if request.content_type == "multipart/form-data":
+            body, uploads = await self._multipart(request)
+            if sum(len(u.data) for u in uploads) > MAX_UPLOAD_BYTES:
+                return _json(413, {"code": 40005, "message": "Request entity too large"})
+            _UPLOADS.set(tuple(uploads))
+            raw = b""
+        else:
+            _UPLOADS.set(())
+            raw = await request.read()
         if raw:
             if not request.content_type.startswith("application/json"):
                 return _json(
@@ -475,6 +528,56 @@ class Emulator(MemberActions):
         status, payload, headers = await self._dispatch(request, method, path, body)
         self.requests.append(Request(method, path, body, status, time.time()))
         return _json(status, payload, headers) if status != 204 else web.Response(status=204)
+
+    @staticmethod
+    async def _multipart(request: web.Request) -> tuple[Any, list[Upload]]:
+        """A message body sent with files, as discord.py sends it: ``payload_json`` and
+        ``files[n]`` parts."""
+        body: Any = None
+        uploads: list[Upload] = []
+        reader = await request.multipart()
+        async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue
+            data = await part.read()
+            if part.name == "payload_json":
+                body = orjson.loads(data)
+            elif part.name and part.name.startswith("files["):
+                index = int(part.name[len("files[") : -1])
+                uploads.append(
+                    Upload(
+                        index,
+                        part.filename or f"file{index}",
+                        part.headers.get("Content-Type", "application/octet-stream"),
+                        bytes(data),
+                    )
+                )
+        return body, uploads
+
+    def _attach(self, message: Message, body: dict[str, Any]) -> None:
+        """The files of the request being served, and the earlier ones the body keeps."""
+        uploads = _UPLOADS.get()
+        listed = body.get("attachments")
+        if not uploads and listed is None:
+            return
+        kept_ids = {str(a.get("id")) for a in listed or [] if isinstance(a, dict)}
+        kept = [a for a in message.attachments if a["id"] in kept_ids]
+        for upload in uploads:
+            attachment_id = self.ids.next()
+            self.uploads[attachment_id] = upload.data
+            kept.append(
+                {
+                    "id": str(attachment_id),
+                    "filename": upload.filename,
+                    "size": len(upload.data),
+                    "url": f"https://cdn.discordapp.com/attachments/{message.channel_id}/"
+                    f"{attachment_id}/{upload.filename}",
+                    "proxy_url": f"https://media.discordapp.net/attachments/{message.channel_id}/"
+                    f"{attachment_id}/{upload.filename}",
+                    "content_type": upload.content_type,
+                }
+            )
+        message.attachments = kept
 
     async def _dispatch(
         self, request: web.Request, method: str, path: str, body: Any
@@ -575,6 +678,8 @@ class Emulator(MemberActions):
         return message
 
     def bot_permissions(self, channel: Channel) -> int:
+        if channel.guild_id is None:
+            return DM_PERMISSIONS
         guild = self.guilds[channel.guild_id]
         return guild.permissions(guild.members[self.bot_user.id], channel)
 
@@ -613,6 +718,7 @@ class Emulator(MemberActions):
             **extra,
         )
         message.pinged_roles = self._role_pings(body)
+        self._attach(message, body)
         self.messages[message.id] = message
         return message
 
@@ -625,6 +731,7 @@ class Emulator(MemberActions):
                 setattr(message, key, body[key])
         if "flags" in body and body["flags"] is not None:
             message.flags = (message.flags & EPHEMERAL) | int(body["flags"])
+        self._attach(message, body)
         message.edited = time.time()
         message.loading = False
 
@@ -764,6 +871,13 @@ class Emulator(MemberActions):
                 raise HTTPError(404, 10007, "Unknown Member")
             return 200, found.to_json()
 
+        @r("POST", "/users/@me/channels")
+        async def open_dm(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
+            user = self.users.get(int(b.get("recipient_id") or 0))
+            if user is None:
+                raise HTTPError(400, 50035, "Invalid Form Body")
+            return 200, self.dm_channel(user).to_json()
+
         @r("GET", "/channels/{channel_id}")
         async def channel(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
             return 200, self._channel(p["channel_id"]).to_json()
@@ -771,12 +885,17 @@ class Emulator(MemberActions):
         @r("POST", "/channels/{channel_id}/messages")
         async def post_message(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
             channel = self._channel(p["channel_id"])
-            needed = VIEW_CHANNEL | (
-                SEND_MESSAGES_IN_THREADS if channel.type == PUBLIC_THREAD else SEND_MESSAGES
-            )
-            if b.get("embeds"):
-                needed |= EMBED_LINKS
-            self._require(channel, needed)
+            if channel.type == DM_CHANNEL:
+                assert channel.recipient is not None
+                if channel.recipient.id in self.dms_closed:
+                    raise HTTPError(403, 50007, "Cannot send messages to this user")
+            else:
+                needed = VIEW_CHANNEL | (
+                    SEND_MESSAGES_IN_THREADS if channel.type == PUBLIC_THREAD else SEND_MESSAGES
+                )
+                if b.get("embeds"):
+                    needed |= EMBED_LINKS
+                self._require(channel, needed)
             self.check_message(b)
             nonce = b.get("nonce")
             if nonce is not None and b.get("enforce_nonce"):
@@ -845,6 +964,7 @@ class Emulator(MemberActions):
             self._require(channel, CREATE_PUBLIC_THREADS)
             if message.thread_id:
                 raise HTTPError(400, 160004, "A thread has already been created for this message")
+            assert channel.guild_id is not None  # _require refused a direct message
             guild = self.guilds[channel.guild_id]
             thread = Channel(
                 message.id,

@@ -44,6 +44,9 @@ DEFAULT_EVERYONE = (
 )
 
 TEXT_CHANNEL = 0
+DM_CHANNEL = 1
+# What Discord gives an app in a direct message with a member (no guild: no roles apply).
+DM_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 18) | (1 << 6)
 PUBLIC_THREAD = 11
 EPHEMERAL = 1 << 6
 
@@ -149,7 +152,7 @@ class Member:
 @dataclass(eq=False)
 class Channel:
     id: int
-    guild_id: int
+    guild_id: int | None  # None: a direct-message channel (type 1) with ``recipient``
     name: str
     type: int = TEXT_CHANNEL
     position: int = 0
@@ -157,8 +160,18 @@ class Channel:
     owner_id: int | None = None
     overwrites: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
+    recipient: User | None = None
 
     def to_json(self) -> dict[str, Any]:
+        if self.type == DM_CHANNEL:
+            assert self.recipient is not None
+            return {
+                "id": str(self.id),
+                "type": DM_CHANNEL,
+                "last_message_id": None,
+                "flags": 0,
+                "recipients": [self.recipient.to_json()],
+            }
         data: dict[str, Any] = {
             "id": str(self.id),
             "guild_id": str(self.guild_id),
@@ -212,6 +225,7 @@ class Message:
     loading: bool = False  # a deferred response not yet edited
     thread_id: int | None = None
     pinged_roles: list[int] = field(default_factory=list)  # roles this message really pinged
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # as Discord returns them
     history: list[dict[str, Any]] = field(default_factory=list)  # earlier versions, oldest first
 
     @property
@@ -230,7 +244,7 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self.attachments,
             "embeds": self.embeds,
             "components": self.components,
             "pinned": self.pinned,
@@ -387,7 +401,7 @@ class Interaction:
     id: int
     token: str
     type: int
-    guild_id: int
+    guild_id: int | None  # None in a direct message
     channel_id: int
     user_id: int
     payload: dict[str, Any]

@@ -39,6 +39,7 @@ EXTENSIONS = (
     "cogs.qotd",
     "cogs.quiz",
     "cogs.review",
+    "cogs.export",
     "cogs.leaderboard",
     "cogs.privacy",
 )
@@ -94,12 +95,14 @@ async def reply(
     embeds: list[discord.Embed] | None = None,
     view: discord.ui.View | None = None,
     ephemeral: bool = True,
+    files: list[discord.File] | None = None,
 ) -> None:
     """Answer an interaction whether or not it was already answered (or deferred). Content
     longer than Discord allows is shortened, so a reply never fails for its length."""
     content = fit_content(content) if content else content
     all_embeds = embeds if embeds is not None else ([embed] if embed is not None else MISSING)
     view_ = view if view is not None else MISSING
+    files_ = files if files else MISSING
     if interaction.response.is_done():
         await interaction.followup.send(
             content or MISSING,
@@ -107,10 +110,16 @@ async def reply(
             view=view_,
             ephemeral=ephemeral,
             allowed_mentions=QUIET,
+            files=files_,
         )
     else:
         await interaction.response.send_message(
-            content, embeds=all_embeds, view=view_, ephemeral=ephemeral, allowed_mentions=QUIET
+            content,
+            embeds=all_embeds,
+            view=view_,
+            ephemeral=ephemeral,
+            allowed_mentions=QUIET,
+            files=files_,
         )
 
 

@@ -60,6 +60,16 @@ _PHASE = {
 }
 
 
+REVIEWING = (
+    "What you answer anywhere (question of the day, quizzes, recall grades) becomes a review "
+    "card, scheduled by FSRS as in Anki: missed questions come back soon, known ones later. "
+    "/review asks your due cards privately, a few new questions a day "
+    "(`/review new_per_day:5`), and `/review remind:08:00` sends a direct message on days "
+    "cards are due. Reviews keep your streak, never earn leaderboard points. /export gives "
+    "your cards as an Anki deck and CSV."
+)
+
+
 def grade_for(correct: bool, *, fast: bool = False) -> Grade:
     """The grade of a judged answer: wrong is Again, right is Good, or Easy when answered fast
     (in a group quiz, where speed is measured against the others)."""

@@ -4,6 +4,7 @@ out; new questions come at a capped rate; old or foreign buttons change nothing.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from bot.db import reviews as store
 from bot.db.answers import member_score
@@ -11,6 +12,7 @@ from bot.items.model import Item
 from emulator import Emulator, Member, Message
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_qotd import NINE, posts, setup_qotd
+from tests.export.test_anki import read_package
 
 
 async def miss_the_question_of_the_day(h: BotHarness, member: Member) -> str:
@@ -144,3 +146,87 @@ async def test_a_missed_question_comes_first_in_a_solo_quiz_and_stats_show_revie
     assert "Reviews (spaced repetition)" in stats.text()
     assert "1 done · retention, last 30 days: -" in stats.text()
     assert "Cards: learning 1" in stats.text()
+
+
+async def test_a_reminder_arrives_once_only_when_due_and_the_review_runs_in_the_dm(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    sam = harness.member("sam")
+    missed = await miss_the_question_of_the_day(harness, sam)  # 09:00: due again within minutes
+    done = await start(harness, sam, remind="09:30", timezone="UTC")
+    assert "at 09:30 UTC" in done.text()
+    cog = harness.bot.get_cog("Review")
+    harness.clock.set(NINE + timedelta(minutes=29))
+    assert await cog.send_reminders(harness.clock.now()) == 0  # not its time yet
+    harness.clock.set(NINE + timedelta(minutes=31))
+    assert await cog.send_reminders(harness.clock.now()) == 1
+    assert await cog.send_reminders(harness.clock.now()) == 0  # one a day at most
+    (dm,) = emu.dms(sam)
+    assert "1 card is due for review in **" in dm.text()
+    assert dm.guild_id is None and not dm.ephemeral
+
+    # the button starts the review in the direct message: this server's cards, no guild
+    shown = await (await emu.click(dm, dm.custom_ids()[0], member=sam)).reply()
+    assert shown.channel_id == dm.channel_id and shown.embeds[0]["title"] == "Review"
+    graded = await recall(harness, sam, shown, 4)
+    assert "Recorded: **Easy**" in graded.text()
+    cards = await store.member_cards(harness.db, harness.guild.id, sam.id)
+    assert cards[missed].reps == 2 and cards[missed].due >= harness.clock.now() + timedelta(days=1)
+
+    # at the next day's reminder nothing is due yet: no message
+    harness.clock.set(NINE + timedelta(days=1, minutes=30))
+    assert await cog.send_reminders(harness.clock.now()) == 0
+    assert len([m for m in emu.dms(sam) if "due for review" in m.text()]) == 1
+
+
+async def test_closed_direct_messages_stop_reminders_and_are_told_once(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    sam = harness.member("sam")
+    await miss_the_question_of_the_day(harness, sam)
+    await start(harness, sam, remind="09:30", timezone="UTC")
+    emu.close_dms(sam)
+    harness.clock.set(NINE + timedelta(minutes=31))
+    cog = harness.bot.get_cog("Review")
+    assert await cog.send_reminders(harness.clock.now()) == 0
+    settings = await store.review_settings(harness.db, harness.guild.id, sam.id)
+    assert settings.remind_next is None and settings.dm_closed
+    told = await start(harness, sam)
+    assert "direct messages from this server are closed" in told.text()
+    again = await start(harness, sam)
+    assert "direct messages" not in again.text()
+
+
+async def test_export_gives_the_members_cards_as_an_anki_deck_and_csv(
+    harness: BotHarness, emu: Emulator, tmp_path: Path
+) -> None:
+    sam = harness.member("sam")
+    none = await (await emu.slash("export", member=sam)).reply()
+    assert "You have no cards yet" in none.text()
+    missed = await miss_the_question_of_the_day(harness, sam)
+    handle = await emu.slash("export", member=sam)
+    shown = await handle.reply(timeout=20)
+    assert shown.ephemeral and shown.visible_to == sam.id
+    names = [a["filename"] for a in shown.attachments]
+    assert len(names) == 2 and names[0].endswith("-cards.apkg") and names[1].endswith(".csv")
+    package = tmp_path / names[0]
+    package.write_bytes(emu.attachment_bytes(shown, names[0]))
+    read = read_package(package, tmp_path)
+    question = harness.banks.find(missed)
+    assert question is not None
+    (note,) = read.notes
+    assert note.fields[0].startswith(question.prompt[:20]) and "missed" in note.tags
+    table = emu.attachment_bytes(shown, names[1]).decode("utf-8")
+    assert missed in table and table.splitlines()[0].startswith("id,prompt")
+    # a whole bank: for admins only
+    refused = await (
+        await emu.slash("export", {"bank": "generative-ai-interview-questions"}, member=sam)
+    ).reply()
+    assert "Only members with Manage Server" in refused.text()
+    admin = harness.member("ada", admin=True)
+    whole = await (
+        await emu.slash("export", {"bank": "generative-ai-interview-questions"}, member=admin)
+    ).reply(timeout=20)
+    bank_file = tmp_path / "bank.apkg"
+    bank_file.write_bytes(emu.attachment_bytes(whole, whole.attachments[0]["filename"]))
+    assert len(read_package(bank_file, tmp_path / "b").notes) == 17
