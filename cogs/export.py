@@ -6,6 +6,7 @@ import asyncio
 import io
 import re
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import discord
@@ -21,6 +22,7 @@ from bot.study.review import Phase
 
 # Discord refuses attachments over this for a bot without boosts (a whole message's files).
 MAX_UPLOAD = 10 * 1024 * 1024
+MISSED_WITHIN = timedelta(days=30)  # a question graded Again this recently counts as missed
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -29,11 +31,13 @@ def file_stem(name: str) -> str:
     return _UNSAFE.sub("-", name).strip("-.")[:60] or "study"
 
 
-def package_files(notes: list[ExportNote], deck_name: str, stem: str) -> list[discord.File]:
+def package_files(
+    notes: list[ExportNote], deck_name: str, stem: str, deck_key: str | None
+) -> list[discord.File]:
     """The notes as ``stem.apkg`` and ``stem.csv`` (blocking: run in a thread)."""
     with tempfile.TemporaryDirectory(prefix="studybot-export-") as folder:
         path = Path(folder) / f"{stem}.apkg"
-        build_package(notes, deck_name, path)
+        build_package(notes, deck_name, path, deck_key=deck_key)
         package = path.read_bytes()
     table = csv_export(notes).encode("utf-8")
     if len(package) + len(table) > MAX_UPLOAD:
@@ -72,18 +76,21 @@ class Export(commands.Cog):
                 known = ", ".join(self.banks.banks) or "none"
                 raise UserError(f"There is no bank {bank!r}. Loaded banks: {known}.")
             notes = [ExportNote.of_question(q) for q in chosen.questions]
-            deck, stem = chosen.name, file_stem(chosen.key)
+            deck, stem, key = chosen.name, file_stem(chosen.key), None
             what = f"the {len(notes)} questions of **{discord.utils.escape_markdown(chosen.name)}**"
         else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
             notes = await self._member_notes(guild.id, interaction.user.id)
             if not notes:
                 raise UserError(
                     "You have no cards yet: answer a question of the day, a quiz or /review first."
                 )
-            deck, stem = guild.name, f"{file_stem(guild.name)}-cards"
+            # one deck per server, whatever the server is called
+            deck, stem, key = guild.name, f"{file_stem(guild.name)}-cards", f"guild {guild.id}"
             what = f"your {len(notes)} cards, missed and due ones first"
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        files = await asyncio.to_thread(package_files, study_order(notes), deck, stem)
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        files = await asyncio.to_thread(package_files, study_order(notes), deck, stem, key)
         await reply(
             interaction,
             f"Here are {what}: the `.apkg` opens in Anki (File > Import; importing a later "
@@ -93,6 +100,7 @@ class Export(commands.Cog):
 
     async def _member_notes(self, guild_id: int, user_id: int) -> list[ExportNote]:
         now = self.clock.now()
+        again = await reviews.recently_missed(self.db, guild_id, user_id, now - MISSED_WITHIN)
         notes = []
         for card in await reviews.member_card_list(self.db, guild_id, user_id):
             bank = self.banks.get(card.bank)
@@ -100,7 +108,9 @@ class Export(commands.Cog):
             if question is None:
                 continue
             state = card.state
-            missed = state.lapses > 0 or state.state in (Phase.LEARNING, Phase.RELEARNING)
+            missed = (
+                state.lapses > 0 or state.state is Phase.RELEARNING or (card.question_id in again)
+            )
             notes.append(ExportNote.of_question(question, missed=missed, due=state.is_due(now)))
         return notes
 

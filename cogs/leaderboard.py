@@ -178,8 +178,13 @@ class Leaderboard(commands.Cog):
         overall = totals.get("all")
         recent = await recent_answers(self.db, guild_id, target.id, include_open=own)
         grades = await member_grades(self.db, guild_id, target.id)
+        # a member's cards move when they answer, before a question of the day is revealed:
+        # only their own /stats shows them
+        since = self.clock.now() - RETENTION_WINDOW
+        studied = await review_stats(self.db, guild_id, target.id, since) if own else None
         embed = discord.Embed(title="Stats", colour=COLOUR, description=f"{name_of(target.id)}")
-        if overall is None and not recent and not grades.total:
+        practised = grades.total or (studied is not None and studied.reviews)
+        if overall is None and not recent and not practised:
             embed.description = f"{name_of(target.id)} has not answered anything yet."
             await reply(interaction, embed=embed)
             return
@@ -207,10 +212,7 @@ class Leaderboard(commands.Cog):
                 f"Good {grades.good} · Easy {grades.easy}",
                 inline=False,
             )
-        studied = await review_stats(
-            self.db, guild_id, target.id, self.clock.now() - RETENTION_WINDOW
-        )
-        if studied.reviews:
+        if studied is not None and studied.reviews:
             retention = (
                 f"{round(100 * studied.retention)}%" if studied.retention is not None else "-"
             )

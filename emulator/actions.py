@@ -136,7 +136,7 @@ class MemberActions:
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
-            "attachment_size_limit": 8 * 1024 * 1024,
+            "attachment_size_limit": 10 * 1024 * 1024,
         }
         ix = Interaction(ix_id, token, kind, guild.id, channel.id, member.id, payload)
         self.interactions[ix_id] = ix
@@ -167,9 +167,9 @@ class MemberActions:
             "app_permissions": str(self.bot_permissions(channel)),
             "locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.application_id)},
+            "authorizing_integration_owners": {"0": "0"},
             "context": 1,
-            "attachment_size_limit": 8 * 1024 * 1024,
+            "attachment_size_limit": 10 * 1024 * 1024,
         }
         ix = Interaction(ix_id, token, kind, None, channel.id, member.id, payload)
         self.interactions[ix_id] = ix
@@ -301,6 +301,9 @@ class MemberActions:
         """Click the button ``custom_id`` of ``message`` as ``member``."""
         if custom_id not in message.custom_ids():
             raise LookupError(f"message {message.id} has no component {custom_id!r}")
+        recipient = self.channels[message.channel_id].recipient
+        if recipient is not None and recipient.id != member.id:
+            raise LookupError(f"{member.user.username} cannot see another user's direct messages")
         if any(
             c.get("custom_id") == custom_id and c.get("disabled")
             for c in iter_components(message.components)

@@ -99,7 +99,7 @@ class Request:
 
 
 Handler = Callable[[web.Request, dict[str, str], Any], Awaitable[tuple[int, Any]]]
-# Discord's limit on the files of one message, for a bot in servers without boosts.
+# Discord's limit on each file of a message, for a bot in servers without boosts.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
@@ -512,7 +512,7 @@ class Emulator(MemberActions):
         body: Any = None
         if request.content_type == "multipart/form-data":
             body, uploads = await self._multipart(request)
-            if sum(len(u.data) for u in uploads) > MAX_UPLOAD_BYTES:
+            if any(len(u.data) > MAX_UPLOAD_BYTES for u in uploads):
                 return _json(413, {"code": 40005, "message": "Request entity too large"})
             _UPLOADS.set(tuple(uploads))
             raw = b""
@@ -887,7 +887,10 @@ class Emulator(MemberActions):
             channel = self._channel(p["channel_id"])
             if channel.type == DM_CHANNEL:
                 assert channel.recipient is not None
-                if channel.recipient.id in self.dms_closed:
+                shares_a_server = any(
+                    channel.recipient.id in g.members for g in self.guilds.values()
+                )
+                if channel.recipient.id in self.dms_closed or not shares_a_server:
                     raise HTTPError(403, 50007, "Cannot send messages to this user")
             else:
                 needed = VIEW_CHANNEL | (

@@ -46,7 +46,7 @@ DEFAULT_EVERYONE = (
 TEXT_CHANNEL = 0
 DM_CHANNEL = 1
 # What Discord gives an app in a direct message with a member (no guild: no roles apply).
-DM_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 18) | (1 << 6)
+DM_PERMISSIONS = (1 << 14) | (1 << 15) | (1 << 17) | (1 << 18)  # embed, attach, @everyone, emoji
 PUBLIC_THREAD = 11
 EPHEMERAL = 1 << 6
 

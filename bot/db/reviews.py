@@ -134,12 +134,16 @@ async def get_card(db: Database, card_id: int) -> Card | None:
     return _card(row) if row else None
 
 
-async def next_due_card(db: Database, guild_id: int, user_id: int, now: datetime) -> Card | None:
-    """The member's card due the longest, if any is due (an index range read)."""
+async def next_due_card(
+    db: Database, guild_id: int, user_id: int, now: datetime, after: Card | None = None
+) -> Card | None:
+    """The member's card due the longest, if any is due (an index range read); with
+    ``after``, the next one after that card."""
+    due, card_id = (after.state.due.timestamp(), after.id) if after else (-1, -1)
     row = await db.fetchone(
         "SELECT * FROM cards WHERE guild_id = ? AND user_id = ? AND due <= ? "
-        "ORDER BY due, id LIMIT 1",
-        (guild_id, user_id, int(now.timestamp())),
+        "AND (due, id) > (?, ?) ORDER BY due, id LIMIT 1",
+        (guild_id, user_id, int(now.timestamp()), int(due), card_id),
     )
     return _card(row) if row else None
 

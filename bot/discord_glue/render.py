@@ -507,7 +507,9 @@ def due_line(now: int, today: int, week: int, next_due: datetime | None) -> str:
     return "No cards yet: answer questions of the day, quizzes or start here to make them."
 
 
-def review_card_embed(question: Question, item: Item, *, due: str, new: bool) -> discord.Embed:
+def review_card_embed(
+    question: Question, item: Item, *, due: str, new: bool, notice: str | None = None
+) -> discord.Embed:
     """A card of /review, asked as its item, privately."""
     if item.is_choice:
         how = "Pick an answer below."
@@ -516,7 +518,7 @@ def review_card_embed(question: Question, item: Item, *, due: str, new: bool) ->
     else:
         how = "Think of your answer, then press **Show answer** to check it and grade yourself."
     options = f"\n\n{option_lines(item)}" if item.is_choice else ""
-    tail = f"\n\n{how}\n{due}"
+    tail = f"\n\n{how}\n{due}" + (f"\n\n{notice}" if notice else "")
     embed = discord.Embed(
         title="Review · new card" if new else "Review",
         description=cut(f"{item_prompt_text(question, item)}{options}", MAX_DESCRIPTION - len(tail))

@@ -68,9 +68,10 @@ def _model() -> genanki.Model:
     )
 
 
-def _deck(notes: Sequence[ExportNote], deck_name: str) -> genanki.Deck:
+def _deck(notes: Sequence[ExportNote], deck_name: str, deck_key: str | None) -> genanki.Deck:
     model = _model()
-    deck = genanki.Deck(stable_id("deck", deck_name), deck_name)
+    key = deck_key or deck_name
+    deck = genanki.Deck(stable_id("deck", key), deck_name)
     for position, note in enumerate(study_order(notes)):
         deck.add_note(
             genanki.Note(
@@ -82,7 +83,9 @@ def _deck(notes: Sequence[ExportNote], deck_name: str) -> genanki.Deck:
                 ],
                 sort_field=note.prompt,
                 tags=note_tags(note),
-                guid=genanki.guid_for("studybot", note.id),
+                guid=genanki.guid_for("studybot", note.id)
+                if deck_key is None
+                else genanki.guid_for("studybot", deck_key, note.id),
                 due=position,  # Anki shows new cards in this order: missed and due first
             )
         )
@@ -113,12 +116,19 @@ def _write(package: genanki.Package, path: Path, timestamp: float) -> None:
 
 
 def build_package(
-    notes: Sequence[ExportNote], deck_name: str, path: Path, *, timestamp: float | None = None
+    notes: Sequence[ExportNote],
+    deck_name: str,
+    path: Path,
+    *,
+    timestamp: float | None = None,
+    deck_key: str | None = None,
 ) -> int:
     """Write ``notes`` as one Anki deck to ``path``; returns the number of notes written.
     ``timestamp`` (unix seconds) marks the notes as modified then: a later export replaces an
-    earlier one's notes on import. Raises OSError when ``path`` cannot be written."""
-    package = genanki.Package(_deck(notes, deck_name))
+    earlier one's notes on import. ``deck_key`` (a server's id) keeps one deck per key, whatever
+    its name becomes; without it the deck is the name's. Raises OSError when ``path`` cannot be
+    written."""
+    package = genanki.Package(_deck(notes, deck_name, deck_key))
     _write(package, path, time.time() if timestamp is None else timestamp)
     return len(notes)
 

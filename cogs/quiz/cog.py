@@ -565,8 +565,9 @@ class Quiz(commands.Cog, name=COG_NAME):
                 choice=choice,
                 response=response,
                 bank=session.bank,
+                # knowing the answer is what a card remembers, late or not
                 grade=review_grade(
-                    correct, group=group, elapsed=now.timestamp() - asked, duration=deadline - asked
+                    right, group=group, elapsed=now.timestamp() - asked, duration=deadline - asked
                 ),
             ),
         )

@@ -42,7 +42,9 @@ class ReviewButtons(RecallHandler, Protocol):
         self, interaction: discord.Interaction[StudyBot], card_id: int, reps: int
     ) -> None: ...
 
-    async def on_next(self, interaction: discord.Interaction[StudyBot], guild_id: int) -> None: ...
+    async def on_next(
+        self, interaction: discord.Interaction[StudyBot], guild_id: int, *, start: bool
+    ) -> None: ...
 
 
 async def _run(
@@ -122,15 +124,22 @@ class TypeButton(
 
 
 class NextButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"review:n:(?P<guild>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"review:(?P<kind>[ns]):(?P<guild>\d+)",
 ):
-    def __init__(self, guild: int, *, label: str = "Next card") -> None:
+    """Next card (``n``: in place of the last card) or a reminder's Start review (``s``: a new
+    message, the reminder stays)."""
+
+    def __init__(self, guild: int, *, start: bool = False) -> None:
+        kind = "s" if start else "n"
         super().__init__(
             discord.ui.Button(
-                label=label, style=discord.ButtonStyle.primary, custom_id=f"review:n:{guild}"
+                label="Start review" if start else "Next card",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"review:{kind}:{guild}",
             )
         )
-        self.guild = guild
+        self.guild, self.start = guild, start
 
     @classmethod
     async def from_custom_id(
@@ -140,10 +149,14 @@ class NextButton(
         match: re.Match[str],
         /,
     ) -> NextButton:
-        return cls(int(match["guild"]))
+        return cls(int(match["guild"]), start=match["kind"] == "s")
 
     async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
-        await _run(interaction, (self.guild,), lambda cog: cog.on_next(interaction, self.guild))
+        await _run(
+            interaction,
+            (self.guild,),
+            lambda cog: cog.on_next(interaction, self.guild, start=self.start),
+        )
 
 
 RECALL = RecallComponents("review", COG_NAME, "Show answer")
@@ -176,9 +189,9 @@ def card_view(card_id: int, reps: int, item: Item) -> discord.ui.View:
     return view
 
 
-def next_view(guild_id: int, *, label: str = "Next card") -> discord.ui.View:
+def next_view(guild_id: int, *, start: bool = False) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(NextButton(guild_id, label=label))
+    view.add_item(NextButton(guild_id, start=start))
     return view
 
 

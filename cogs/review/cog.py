@@ -50,6 +50,7 @@ from cogs.review.buttons import (
 log = logging.getLogger(__name__)
 
 REMINDER_SECONDS = 60
+MAX_SKIPPED = 50  # due cards of unloaded banks passed over to find one to ask
 MAX_NEW_PER_DAY = 100
 DM_CLOSED = 50007  # Discord: "Cannot send messages to this user"
 DM_CLOSED_NOTICE = (
@@ -174,10 +175,7 @@ class Review(commands.Cog, name=COG_NAME):
     ) -> tuple[discord.Embed, discord.ui.View | None]:
         """The member's next card asked as its item, or the all-done summary."""
         now = self.clock.now()
-        card = await store.next_due_card(self.db, guild_id, user_id, now)
-        while card is not None and self._question(card) is None:
-            # its bank is no longer served: it waits, unasked, until the bank is back
-            card = await self._skip(card, now)
+        card = await self._first_due(guild_id, user_id, now)
         new = card is None
         if card is None:
             card = await self._introduce(guild_id, user_id, now)
@@ -186,14 +184,18 @@ class Review(commands.Cog, name=COG_NAME):
         if card is None or question is None:
             return review_done_embed(due, notice=notice), None
         item = self._item(card, question)
-        embed = review_card_embed(question, item, due=due, new=new)
-        if notice:
-            embed.description = f"{notice}\n\n{embed.description}"
+        embed = review_card_embed(question, item, due=due, new=new, notice=notice)
         return embed, card_view(card.id, card.state.reps, item)
 
-    async def _skip(self, card: store.Card, now: datetime) -> store.Card | None:
-        later = await store.next_due_card(self.db, card.guild_id, card.user_id, now)
-        return None if later is None or later.id == card.id else later
+    async def _first_due(self, guild_id: int, user_id: int, now: datetime) -> store.Card | None:
+        """The member's card due the longest whose question is still served: a card of a
+        bank no longer loaded waits, unasked, until its bank is back."""
+        card = await store.next_due_card(self.db, guild_id, user_id, now)
+        for _ in range(MAX_SKIPPED):
+            if card is None or self._question(card) is not None:
+                return card
+            card = await store.next_due_card(self.db, guild_id, user_id, now, after=card)
+        return None
 
     def _question(self, card: store.Card) -> Question | None:
         bank = self.banks.get(card.bank)
@@ -342,21 +344,30 @@ class Review(commands.Cog, name=COG_NAME):
         except Exception as exc:
             await report_error(interaction, exc)
 
-    async def on_next(self, interaction: discord.Interaction[StudyBot], guild_id: int) -> None:
+    async def on_next(
+        self, interaction: discord.Interaction[StudyBot], guild_id: int, *, start: bool
+    ) -> None:
         if interaction.guild_id is not None and interaction.guild_id != guild_id:
             raise UserError("This button belongs to another server's review.")
-        if self.bot.get_guild(guild_id) is None:
-            raise UserError("I am no longer in that server, so its cards cannot be reviewed.")
+        await self._check_member(guild_id, interaction.user.id)
         embed, view = await self._next(guild_id, interaction.user.id)
-        if (
-            interaction.guild_id is None
-            and interaction.message is not None
-            and not (interaction.message.flags.ephemeral)
-        ):
-            # in a direct message: the reminder stays, the review goes on in a reply
+        if start:  # from a reminder: it stays, the review goes on in a new message
             await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING)
             return
         await interaction.response.edit_message(embed=embed, view=view)
+
+    async def _check_member(self, guild_id: int, user_id: int) -> None:
+        """Cards are reviewed by members of their server only (a direct message names it)."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            raise UserError("I am no longer in that server, so its cards cannot be reviewed.")
+        if guild.get_member(user_id) is None:
+            try:
+                await guild.fetch_member(user_id)
+            except discord.NotFound:
+                raise UserError(
+                    "You are no longer a member of that server, so its cards cannot be reviewed."
+                ) from None
 
     # --- recall ----------
     async def _recall_card(
@@ -436,9 +447,15 @@ class Review(commands.Cog, name=COG_NAME):
         return sent
 
     async def _remind(self, reminder: store.Reminder, now: datetime) -> int:
-        guild = self.bot.get_guild(reminder.guild_id)
-        if guild is None:
+        try:
+            await self._check_member(reminder.guild_id, reminder.user_id)
+        except UserError:  # the bot or the member left the server: its reminders end
+            await store.set_reminder(self.db, reminder.guild_id, reminder.user_id, None, None, None)
             return 0
+        guild = self.bot.get_guild(reminder.guild_id)
+        assert guild is not None
+        if await self._first_due(reminder.guild_id, reminder.user_id, now) is None:
+            return 0  # only when a card can be reviewed
         zone = await self.bot.zones.get(reminder.guild_id)
         dues = await store.due_summary(
             self.db, reminder.guild_id, reminder.user_id, now, end_of_local_day(now, zone)
@@ -454,7 +471,7 @@ class Review(commands.Cog, name=COG_NAME):
                 f"{cards} due for review in **{discord.utils.escape_markdown(guild.name)}**. "
                 f"Review them here, or with /review in the server. (Reminders: `/review "
                 "remind:off` in the server turns them off.)",
-                view=next_view(reminder.guild_id, label="Start review"),
+                view=next_view(reminder.guild_id, start=True),
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.Forbidden as exc:

@@ -230,3 +230,37 @@ async def test_export_gives_the_members_cards_as_an_anki_deck_and_csv(
     bank_file = tmp_path / "bank.apkg"
     bank_file.write_bytes(emu.attachment_bytes(whole, whole.attachments[0]["filename"]))
     assert len(read_package(bank_file, tmp_path / "b").notes) == 17
+
+
+async def test_a_card_of_a_bank_no_longer_loaded_does_not_block_the_others(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    sam = harness.member("sam")
+    missed = await miss_the_question_of_the_day(harness, sam)
+    await store.introduce(harness.db, harness.guild.id, sam.id, "gone", "x1", NINE, "2026-11-01")
+    harness.clock.set(NINE + timedelta(minutes=15))
+    shown = await start(harness, sam)
+    assert shown.embeds[0]["title"] == "Review"  # the missed card, not a new one
+    card = card_button(shown, "r")
+    row = await store.get_card(harness.db, int(card.split(":")[2]) // 1_000_000)
+    assert row is not None and row.question_id == missed
+
+
+async def test_only_the_member_sees_their_reviews_and_a_member_who_left_gets_no_reminder(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    sam, bob = harness.member("sam"), harness.member("bob")
+    first = await start(harness, sam)
+    await recall(harness, sam, first, 3)
+    own = await (await emu.slash("stats", member=sam)).reply()
+    assert "Reviews (spaced repetition)" in own.text()  # reviews alone make stats
+    other = await (await emu.slash("stats", {"member": sam}, member=bob)).reply()
+    assert "Reviews" not in other.text()
+    harness.clock.advance(minutes=20)
+    await start(harness, sam, remind="10:00", timezone="UTC")
+    await emu.remove_member(harness.guild, sam)
+    harness.clock.set(NINE + timedelta(days=1, hours=1, minutes=1))
+    cog = harness.bot.get_cog("Review")
+    assert await cog.send_reminders(harness.clock.now()) == 0
+    settings = await store.review_settings(harness.db, harness.guild.id, sam.id)
+    assert settings.remind_next is None and not settings.dm_closed
