@@ -121,7 +121,7 @@ class MemberActions:
             person = member.user if isinstance(member, Member) else member
             return self._dm_payload(ix_id, token, kind, person, channel, data)
         if not isinstance(member, Member):
-            raise LookupError(f"{member.username} acts in a server as one of its members")
+            raise LookupError(f"in a server, act as a Member, not as the User {member.username}")
         guild = self.guilds[channel.guild_id]
         payload = {
             "id": str(ix_id),

@@ -224,6 +224,8 @@ async def test_files_in_an_interaction_reply_a_followup_and_an_edit(world: World
     world.answers["export"] = export
     await world.text_channel().send("Export", view=Buttons("export"))
     (button_message,) = emu.public(world.channel)
+    with pytest.raises(LookupError):  # in a server, a click comes from one of its members
+        await emu.click(button_message, "export", member=sam.user)
     handle = await emu.click(button_message, "export", member=sam)
     followup = await handle.followup()
     assert followup.ephemeral and followup.visible_to == sam.id
