@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulator.state import (
+    ATTACHMENT_SIZE_LIMIT,
     Channel,
     Guild,
     Interaction,
@@ -21,6 +22,7 @@ from emulator.state import (
     Message,
     Role,
     Snowflakes,
+    User,
     iter_components,
 )
 
@@ -38,7 +40,7 @@ class Handle:
 
     emu: MemberActions
     interaction: Interaction
-    member: Member
+    member: Member | User  # a User in direct messages, where there is no server
 
     @property
     def id(self) -> int:
@@ -111,12 +113,15 @@ class MemberActions:
         async def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any: ...
 
     def _base_payload(
-        self, kind: int, member: Member, channel: Channel, data: dict[str, Any]
+        self, kind: int, member: Member | User, channel: Channel, data: dict[str, Any]
     ) -> tuple[Interaction, dict[str, Any]]:
         ix_id = self.ids.next()
         token = f"aW50ZXJhY3Rpb24{secrets.token_urlsafe(48)}"
         if channel.guild_id is None:
-            return self._dm_payload(ix_id, token, kind, member, channel, data)
+            person = member.user if isinstance(member, Member) else member
+            return self._dm_payload(ix_id, token, kind, person, channel, data)
+        if not isinstance(member, Member):
+            raise LookupError(f"in a server, act as a Member, not as the User {member.username}")
         guild = self.guilds[channel.guild_id]
         payload = {
             "id": str(ix_id),
@@ -136,7 +141,7 @@ class MemberActions:
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
         ix = Interaction(ix_id, token, kind, guild.id, channel.id, member.id, payload)
         self.interactions[ix_id] = ix
@@ -148,12 +153,15 @@ class MemberActions:
         ix_id: int,
         token: str,
         kind: int,
-        member: Member,
+        user: User,
         channel: Channel,
         data: dict[str, Any],
     ) -> tuple[Interaction, dict[str, Any]]:
-        """An interaction in the direct messages of ``member``'s user with the bot: no guild,
-        no member, the user; context 1 (BOT_DM)."""
+        """An interaction in the bot's direct messages with ``user``, as Discord sends it: no
+        guild, no member but the user, context 1 (BOT_DM), and for a guild-installed app the
+        integration owner "0" (a DM with the bot user)."""
+        if channel.recipient is not user:
+            raise LookupError(f"{user.username} cannot act in another user's direct messages")
         payload = {
             "id": str(ix_id),
             "application_id": str(self.application_id),
@@ -161,7 +169,7 @@ class MemberActions:
             "data": data,
             "channel_id": str(channel.id),
             "channel": channel.to_json(),
-            "user": member.user.to_json(),
+            "user": user.to_json(),
             "token": token,
             "version": 1,
             "app_permissions": str(self.bot_permissions(channel)),
@@ -169,14 +177,16 @@ class MemberActions:
             "entitlements": [],
             "authorizing_integration_owners": {"0": "0"},
             "context": 1,
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
-        ix = Interaction(ix_id, token, kind, None, channel.id, member.id, payload)
+        ix = Interaction(ix_id, token, kind, None, channel.id, user.id, payload)
         self.interactions[ix_id] = ix
         self.tokens[token] = ix
         return ix, payload
 
-    async def _send(self, ix: Interaction, payload: dict[str, Any], member: Member) -> Handle:
+    async def _send(
+        self, ix: Interaction, payload: dict[str, Any], member: Member | User
+    ) -> Handle:
         ix.created = time.monotonic()
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return Handle(self, ix, member)
@@ -297,13 +307,11 @@ class MemberActions:
         handle = await self._send(ix, payload, member)
         return await handle.choices()
 
-    async def click(self, message: Message, custom_id: str, *, member: Member) -> Handle:
-        """Click the button ``custom_id`` of ``message`` as ``member``."""
+    async def click(self, message: Message, custom_id: str, *, member: Member | User) -> Handle:
+        """Click the button ``custom_id`` of ``message`` as ``member``. In direct messages only
+        their recipient can click (a ``User``, or one of their ``Member``s)."""
         if custom_id not in message.custom_ids():
             raise LookupError(f"message {message.id} has no component {custom_id!r}")
-        recipient = self.channels[message.channel_id].recipient
-        if recipient is not None and recipient.id != member.id:
-            raise LookupError(f"{member.user.username} cannot see another user's direct messages")
         if any(
             c.get("custom_id") == custom_id and c.get("disabled")
             for c in iter_components(message.components)
@@ -421,11 +429,11 @@ class MemberActions:
         ix, payload = self._base_payload(MODAL_SUBMIT, member, channel, data)
         return await self._send(ix, payload, member)
 
-    async def click_label(self, message: Message, label: str, *, member: Member) -> Handle:
+    async def click_label(self, message: Message, label: str, *, member: Member | User) -> Handle:
         return await self.click(message, message.button(label)["custom_id"], member=member)
 
     async def submit_modal(
-        self, handle: Handle, values: dict[str, str], *, member: Member | None = None
+        self, handle: Handle, values: dict[str, str], *, member: Member | User | None = None
     ) -> Handle:
         """Fill the modal the bot opened in answer to ``handle`` (values by input custom_id or
         label) and submit it."""

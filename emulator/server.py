@@ -13,6 +13,7 @@ import base64
 import contextlib
 import contextvars
 import logging
+import mimetypes
 import re
 import secrets
 import time
@@ -21,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 from aiohttp import BodyPartReader, web
@@ -29,6 +31,8 @@ from emulator import validation
 from emulator.actions import MemberActions
 from emulator.gateway import Gateway
 from emulator.state import (
+    ATTACH_FILES,
+    ATTACHMENT_SIZE_LIMIT,
     CREATE_PUBLIC_THREADS,
     DEFAULT_EVERYONE,
     DM_CHANNEL,
@@ -36,6 +40,8 @@ from emulator.state import (
     EMBED_LINKS,
     EPHEMERAL,
     MANAGE_GUILD,
+    MAX_ATTACHMENTS,
+    MAX_REQUEST_BYTES,
     PUBLIC_THREAD,
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,
@@ -99,8 +105,11 @@ class Request:
 
 
 Handler = Callable[[web.Request, dict[str, str], Any], Awaitable[tuple[int, Any]]]
-# Discord's limit on each file of a message, for a bot in servers without boosts.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = ATTACHMENT_SIZE_LIMIT  # each file, for a bot in a server without boosts
+DIRECT_MESSAGES_INTENT = 1 << 12
+GUILD_MESSAGES_INTENT = 1 << 9
+# Python's own table only, so that a machine's /etc/mime.types does not change what tests see.
+_MIME_TYPES = mimetypes.MimeTypes()
 
 
 @dataclass(frozen=True)
@@ -433,25 +442,46 @@ class Emulator(MemberActions):
         return self.visible(channel, None)
 
     # --- direct messages and files ----------
-    def dm_channel(self, user: User | Member) -> Channel:
-        """The direct-message channel between the bot and ``user`` (made on first use)."""
-        person = user.user if isinstance(user, Member) else user
+    def _existing_dm(self, person: User) -> Channel | None:
         for channel in self.channels.values():
             if channel.type == DM_CHANNEL and channel.recipient is person:
                 return channel
-        channel = Channel(self.ids.next(), None, "", type=DM_CHANNEL, recipient=person)
-        self.channels[channel.id] = channel
+        return None
+
+    def dm_channel(self, user: User | Member) -> Channel:
+        """The direct-message channel between the bot and ``user`` (made on first use, as
+        ``POST /users/@me/channels`` does; asking again returns the same channel)."""
+        person = _person(user)
+        channel = self._existing_dm(person)
+        if channel is None:
+            channel = Channel(self.ids.next(), None, "", type=DM_CHANNEL, recipient=person)
+            self.channels[channel.id] = channel
         return channel
 
     def dms(self, user: User | Member) -> list[Message]:
-        """What the bot sent ``user`` by direct message, oldest first."""
-        return sorted(self.public(self.dm_channel(user)), key=lambda m: m.id)
+        """What the bot sent ``user`` by direct message and ``user`` sees, oldest first."""
+        channel = self._existing_dm(_person(user))
+        if channel is None:
+            return []
+        return sorted(self.visible(channel, _person(user)), key=lambda m: m.id)
 
     def close_dms(self, user: User | Member) -> None:
-        """``user`` refuses direct messages: sending them one fails as on Discord (50007)."""
-        self.dms_closed.add((user.user if isinstance(user, Member) else user).id)
+        """``user`` refuses direct messages (privacy settings, or the bot blocked): sending them
+        one fails as on Discord, 403 with code 50007."""
+        self.dms_closed.add(_person(user).id)
+
+    def open_dms(self, user: User | Member) -> None:
+        """``user`` accepts direct messages again."""
+        self.dms_closed.discard(_person(user).id)
+
+    def dm_refused(self, person: User) -> bool:
+        """Discord refuses a bot's direct message to a user who closed them, to another bot,
+        and to a user who shares no server with it."""
+        shares_a_server = any(person.id in guild.members for guild in self.guilds.values())
+        return person.id in self.dms_closed or person.bot or not shares_a_server
 
     def attachment_bytes(self, message: Message, filename: str) -> bytes:
+        """The bytes of the file ``filename`` attached to ``message``, as uploaded."""
         for attachment in message.attachments:
             if attachment["filename"] == filename:
                 return self.uploads[int(attachment["id"])]
@@ -509,75 +539,92 @@ class Emulator(MemberActions):
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         method = request.method
-        body: Any = None
-        if request.content_type == "multipart/form-data":
-            body, uploads = await self._multipart(request)
-            if any(len(u.data) > MAX_UPLOAD_BYTES for u in uploads):
-                return _json(413, {"code": 40005, "message": "Request entity too large"})
-            _UPLOADS.set(tuple(uploads))
-            raw = b""
-        else:
-            _UPLOADS.set(())
-            raw = await request.read()
-        if raw:
-            if not request.content_type.startswith("application/json"):
-                return _json(
-                    400, {"code": 50109, "message": "The request body contains invalid JSON."}
-                )
-            body = orjson.loads(raw)
+        try:
+            body, uploads = await self._read_body(request)
+        except HTTPError as exc:
+            self.requests.append(Request(method, path, None, exc.status, time.time()))
+            return _json(exc.status, {"code": exc.code, "message": exc.message, **exc.extra})
+        _UPLOADS.set(uploads)
         status, payload, headers = await self._dispatch(request, method, path, body)
         self.requests.append(Request(method, path, body, status, time.time()))
         return _json(status, payload, headers) if status != 204 else web.Response(status=204)
 
+    @classmethod
+    async def _read_body(cls, request: web.Request) -> tuple[Any, tuple[Upload, ...]]:
+        """The JSON body, and the files of a ``multipart/form-data`` request."""
+        if request.content_type == "multipart/form-data":
+            return await cls._multipart(request)
+        raw = await request.read()
+        if not raw:
+            return None, ()
+        if not request.content_type.startswith("application/json"):
+            raise HTTPError(400, 50109, "The request body contains invalid JSON.")
+        return orjson.loads(raw), ()
+
     @staticmethod
-    async def _multipart(request: web.Request) -> tuple[Any, list[Upload]]:
-        """A message body sent with files, as discord.py sends it: ``payload_json`` and
-        ``files[n]`` parts."""
+    async def _multipart(request: web.Request) -> tuple[Any, tuple[Upload, ...]]:
+        """A body sent with files, as discord.py sends it: the JSON body in ``payload_json``
+        and each file in a ``files[n]`` part; without ``payload_json``, the other parts are the
+        body's fields. Discord's limits: each file, the whole request, the number of files."""
+        fields: dict[str, Any] = {}
         body: Any = None
         uploads: list[Upload] = []
+        total = 0
         reader = await request.multipart()
         async for part in reader:
             if not isinstance(part, BodyPartReader):
                 continue
-            data = await part.read()
-            if part.name == "payload_json":
+            data = bytes(await part.read())
+            total += len(data)
+            if len(data) > ATTACHMENT_SIZE_LIMIT or total > MAX_REQUEST_BYTES:
+                raise HTTPError(413, 40005, "Request entity too large")
+            name = part.name or ""
+            if name == "payload_json":
                 body = orjson.loads(data)
-            elif part.name and part.name.startswith("files["):
-                index = int(part.name[len("files[") : -1])
-                uploads.append(
-                    Upload(
-                        index,
-                        part.filename or f"file{index}",
-                        part.headers.get("Content-Type", "application/octet-stream"),
-                        bytes(data),
-                    )
-                )
-        return body, uploads
+            elif re.fullmatch(r"files\[\d+\]", name):
+                index = int(name[len("files[") : -1])
+                declared = part.headers.get("Content-Type", "application/octet-stream")
+                uploads.append(Upload(index, part.filename or f"file{index}", declared, data))
+            else:
+                fields[name] = data.decode("utf-8")
+        if len(uploads) > MAX_ATTACHMENTS:
+            limit = f"Maximum number of attachments in a message reached ({MAX_ATTACHMENTS})"
+            raise HTTPError(400, 30015, limit)
+        return (body if body is not None else fields), tuple(uploads)
 
     def _attach(self, message: Message, body: dict[str, Any]) -> None:
-        """The files of the request being served, and the earlier ones the body keeps."""
+        """The files of the request being served, and the earlier ones the body's
+        ``attachments`` keeps (on an edit, those it leaves out are removed)."""
         uploads = _UPLOADS.get()
         listed = body.get("attachments")
         if not uploads and listed is None:
             return
-        kept_ids = {str(a.get("id")) for a in listed or [] if isinstance(a, dict)}
-        kept = [a for a in message.attachments if a["id"] in kept_ids]
+        entries = {str(a.get("id")): a for a in listed or [] if isinstance(a, dict)}
+        kept = [_described(a, entries[a["id"]]) for a in message.attachments if a["id"] in entries]
         for upload in uploads:
-            attachment_id = self.ids.next()
-            self.uploads[attachment_id] = upload.data
-            kept.append(
-                {
-                    "id": str(attachment_id),
-                    "filename": upload.filename,
-                    "size": len(upload.data),
-                    "url": f"https://cdn.discordapp.com/attachments/{message.channel_id}/"
-                    f"{attachment_id}/{upload.filename}",
-                    "proxy_url": f"https://media.discordapp.net/attachments/{message.channel_id}/"
-                    f"{attachment_id}/{upload.filename}",
-                    "content_type": upload.content_type,
-                }
-            )
+            kept.append(self._stored(message, upload, entries.get(str(upload.index), {})))
         message.attachments = kept
+
+    def _stored(self, message: Message, upload: Upload, entry: dict[str, Any]) -> dict[str, Any]:
+        """An uploaded file as Discord lists it on its message; ``entry`` is the body's
+        ``attachments`` item with the file's index as its id (a filename, a description)."""
+        attachment_id = self.ids.next()
+        self.uploads[attachment_id] = upload.data
+        filename = str(entry.get("filename") or upload.filename)
+        where = f"attachments/{message.channel_id}/{attachment_id}/{quote(filename)}"
+        attachment: dict[str, Any] = {
+            "id": str(attachment_id),
+            "filename": filename,
+            "size": len(upload.data),
+            "url": f"https://cdn.discordapp.com/{where}",
+            "proxy_url": f"https://media.discordapp.net/{where}",
+        }
+        content_type = _content_type(filename, upload.content_type)
+        if content_type is not None:
+            attachment["content_type"] = content_type
+        if message.ephemeral:
+            attachment["ephemeral"] = True
+        return _described(attachment, entry)
 
     async def _dispatch(
         self, request: web.Request, method: str, path: str, body: Any
@@ -875,7 +922,7 @@ class Emulator(MemberActions):
         async def open_dm(req: web.Request, p: dict[str, str], b: Any) -> tuple[int, Any]:
             user = self.users.get(int(b.get("recipient_id") or 0))
             if user is None:
-                raise HTTPError(400, 50035, "Invalid Form Body")
+                raise HTTPError(400, 50033, "Invalid Recipient(s)")
             return 200, self.dm_channel(user).to_json()
 
         @r("GET", "/channels/{channel_id}")
@@ -887,10 +934,7 @@ class Emulator(MemberActions):
             channel = self._channel(p["channel_id"])
             if channel.type == DM_CHANNEL:
                 assert channel.recipient is not None
-                shares_a_server = any(
-                    channel.recipient.id in g.members for g in self.guilds.values()
-                )
-                if channel.recipient.id in self.dms_closed or not shares_a_server:
+                if self.dm_refused(channel.recipient):
                     raise HTTPError(403, 50007, "Cannot send messages to this user")
             else:
                 needed = VIEW_CHANNEL | (
@@ -898,6 +942,8 @@ class Emulator(MemberActions):
                 )
                 if b.get("embeds"):
                     needed |= EMBED_LINKS
+                if _UPLOADS.get():
+                    needed |= ATTACH_FILES
                 self._require(channel, needed)
             self.check_message(b)
             nonce = b.get("nonce")
@@ -911,7 +957,8 @@ class Emulator(MemberActions):
                     ):
                         return 200, old.to_json()
             message = self.create_message(channel, b)
-            await self.gateway.dispatch("MESSAGE_CREATE", message.to_json(), intent=1 << 9)
+            intent = DIRECT_MESSAGES_INTENT if channel.guild_id is None else GUILD_MESSAGES_INTENT
+            await self.gateway.dispatch("MESSAGE_CREATE", message.to_json(), intent=intent)
             return 200, message.to_json()
 
         @r("GET", "/channels/{channel_id}/messages")
@@ -940,7 +987,8 @@ class Emulator(MemberActions):
                 raise HTTPError(403, 50005, "Cannot edit a message authored by another user")
             self.check_message({**b, "allowed_mentions": b.get("allowed_mentions", {"parse": []})})
             self.edit_message(message, b)
-            await self.gateway.dispatch("MESSAGE_UPDATE", message.to_json(), intent=1 << 9)
+            intent = DIRECT_MESSAGES_INTENT if channel.guild_id is None else GUILD_MESSAGES_INTENT
+            await self.gateway.dispatch("MESSAGE_UPDATE", message.to_json(), intent=intent)
             return 200, message.to_json()
 
         @r("DELETE", "/channels/{channel_id}/messages/{message_id}")
@@ -1119,3 +1167,25 @@ class Emulator(MemberActions):
             },
             "resource": resource,
         }
+
+
+def _person(user: User | Member) -> User:
+    return user.user if isinstance(user, Member) else user
+
+
+def _described(attachment: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    """``attachment`` with the description the body gives it (an edit may change it)."""
+    if entry.get("description"):
+        return {**attachment, "description": str(entry["description"])}
+    return attachment
+
+
+def _content_type(filename: str, declared: str) -> str | None:
+    """What Discord reports a file to be: by its name (text with its charset), else what the
+    upload declared unless that is the generic type discord.py always sends; none if unknown."""
+    guessed, _ = _MIME_TYPES.guess_type(filename, strict=False)
+    if guessed is not None:
+        return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+    if declared != "application/octet-stream":
+        return declared
+    return None

@@ -24,8 +24,10 @@ VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 MANAGE_MESSAGES = 1 << 13
 EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 MENTION_EVERYONE = 1 << 17
+USE_EXTERNAL_EMOJIS = 1 << 18
 USE_APPLICATION_COMMANDS = 1 << 31
 MANAGE_THREADS = 1 << 34
 CREATE_PUBLIC_THREADS = 1 << 35
@@ -36,6 +38,7 @@ DEFAULT_EVERYONE = (
     VIEW_CHANNEL
     | SEND_MESSAGES
     | EMBED_LINKS
+    | ATTACH_FILES
     | ADD_REACTIONS
     | READ_MESSAGE_HISTORY
     | USE_APPLICATION_COMMANDS
@@ -45,10 +48,29 @@ DEFAULT_EVERYONE = (
 
 TEXT_CHANNEL = 0
 DM_CHANNEL = 1
-# What Discord gives an app in a direct message with a member (no guild: no roles apply).
-DM_PERMISSIONS = (1 << 14) | (1 << 15) | (1 << 17) | (1 << 18)  # embed, attach, @everyone, emoji
+# What an app may do in its bot's direct messages with a user: no guild, so no roles apply.
+# Discord documents ATTACH_FILES, EMBED_LINKS, MENTION_EVERYONE and USE_EXTERNAL_EMOJIS in
+# ``app_permissions`` there (interaction object, change log of 2024-03-18); reading, sending and
+# reacting are what a DM allows anyone.
+DM_PERMISSIONS = (
+    VIEW_CHANNEL
+    | SEND_MESSAGES
+    | ADD_REACTIONS
+    | READ_MESSAGE_HISTORY
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | MENTION_EVERYONE
+    | USE_EXTERNAL_EMOJIS
+)
 PUBLIC_THREAD = 11
 EPHEMERAL = 1 << 6
+
+# Files (https://discord.com/developers/docs/reference#uploading-files): since 2025 the limit
+# applies to each file, 10 MiB without boosts or Nitro; a whole request may not pass 25 MiB and
+# a message holds at most 10 files.
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+MAX_REQUEST_BYTES = 25 * 1024 * 1024
+MAX_ATTACHMENTS = 10
 
 
 class Snowflakes:

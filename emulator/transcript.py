@@ -98,8 +98,20 @@ def readable(text: str, emu: World) -> str:
     return text.replace("**", "").replace("\\", "")
 
 
+def file_size(size: int) -> str:
+    """A file's size as Discord's client shows it under an attachment (powers of 1024)."""
+    if size < 1024:
+        return f"{size} bytes"
+    value = size / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.2f} {unit}"
+        value /= 1024
+    return f"{value:.2f} GB"
+
+
 def describe(message: Message, emu: World, width: int = 88) -> str:
-    """A message as a box of text: content, embeds, fields, footer and its buttons."""
+    """A message as a box of text: content, embeds, fields, footer, files and its buttons."""
     lines: list[str] = []
 
     def add(text: str, indent: str = "  ") -> None:
@@ -118,6 +130,8 @@ def describe(message: Message, emu: World, width: int = 88) -> str:
             add(f"{field['name']}: {field['value']}")
         if embed.get("footer"):
             add(f"({embed['footer']['text']})")
+    for attachment in message.attachments:
+        add(f"📎 {attachment['filename']} ({file_size(attachment['size'])})")
     buttons = []
     for comp in iter_components(message.components):
         if comp.get("type") == 3:  # a select menu: its placeholder, then what is picked

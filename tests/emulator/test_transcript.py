@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from emulator import Emulator
-from emulator.transcript import readable
+from emulator.transcript import describe, file_size, readable
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -51,3 +51,27 @@ def test_absolute_styles_follow_discord() -> None:
         "F": "Tuesday, 01 December 2026 11:05",
         "": "01 December 2026 11:05",
     }
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(10, "10 bytes"), (1023, "1023 bytes"), (1536, "1.50 KB"), (10 * 1024 * 1024, "10.00 MB")],
+)
+def test_file_sizes_read_as_discord_shows_them(size: int, shown: str) -> None:
+    assert file_size(size) == shown
+
+
+def test_a_message_shows_its_files() -> None:
+    emu = Emulator()
+    guild = emu.add_guild()
+    channel = emu.text_channel(guild)
+    message = emu.create_message(channel, {"content": "Your cards"})
+    message.attachments = [
+        {"id": "1", "filename": "cards.apkg", "size": 2048, "url": "u", "proxy_url": "u"},
+        {"id": "2", "filename": "cards.csv", "size": 10, "url": "u", "proxy_url": "u"},
+    ]
+    assert describe(message, emu).splitlines() == [
+        "  Your cards",
+        "  📎 cards.apkg (2.00 KB)",
+        "  📎 cards.csv (10 bytes)",
+    ]
