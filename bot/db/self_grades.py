@@ -115,14 +115,3 @@ async def member_grades(db: Database, guild_id: int, user_id: int) -> GradeCount
         (guild_id, user_id),
     )
     return _counts(rows)
-
-
-async def quiz_grades(db: Database, session_id: int, user_id: int) -> dict[int, int]:
-    """The member's grades in a quiz, by quiz question id."""
-    rows = await db.fetchall(
-        "SELECT g.quiz_question_id, g.grade FROM self_grades g "
-        "JOIN quiz_questions q ON q.id = g.quiz_question_id "
-        "WHERE q.session_id = ? AND g.user_id = ?",
-        (session_id, user_id),
-    )
-    return {int(r[0]): int(r[1]) for r in rows}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import functools
 import random
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -76,19 +76,6 @@ def grade_for(correct: bool, *, fast: bool = False) -> Grade:
     if not correct:
         return Grade.AGAIN
     return Grade.EASY if fast else Grade.GOOD
-
-
-def parse_grade(value: int | str) -> Grade:
-    """A member's own grade from a button: its number (1-4) or its name (``"good"``)."""
-    if isinstance(value, str) and not value.strip().isdigit():
-        try:
-            return Grade[value.strip().upper()]
-        except KeyError:
-            raise ValueError(f"unknown grade {value!r}: use again, hard, good or easy") from None
-    try:
-        return Grade(int(value))
-    except ValueError:
-        raise ValueError(f"unknown grade {value!r}: use 1 to 4") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,20 +191,6 @@ def reschedule(logs: Sequence[ReviewLog], params: ReviewParams | None = None) ->
     return card
 
 
-def retrievability(card: CardState, now: datetime, params: ReviewParams | None = None) -> float:
-    """FSRS's estimate of the chance the member recalls the answer at ``now`` (0 if new)."""
-    return float(_scheduler(params or DEFAULT_PARAMS).get_card_retrievability(_to_fsrs(card), now))
-
-
-def retention(logs: Iterable[ReviewLog], since: datetime) -> float | None:
-    """Share of reviews since ``since`` of cards in review that were recalled (not Again), as
-    Anki's "true retention"; None when there were none."""
-    graded = [log.grade for log in logs if log.state is Phase.REVIEW and log.reviewed_at >= since]
-    if not graded:
-        return None
-    return sum(grade is not Grade.AGAIN for grade in graded) / len(graded)
-
-
 def _stamp(instant: datetime | None) -> int | None:
     return None if instant is None else int(instant.timestamp())
 
@@ -272,36 +245,11 @@ def log_from_row(row: Mapping[str, Any]) -> ReviewLog:
     return ReviewLog(Grade(int(row["grade"])), reviewed_at, Phase(row["state"]))
 
 
-@dataclass(frozen=True, slots=True)
-class DueCounts:
-    """Cards due now, by the end of the member's local day, and within seven days (each count
-    includes the ones before); ``next_due`` is the soonest due time when none is due now."""
-
-    now: int
-    today: int
-    week: int
-    next_due: datetime | None
-
-
 def end_of_local_day(now: datetime, tz: str | tzinfo) -> datetime:
     """The next local midnight after ``now`` in ``tz``, in UTC."""
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     return datetime.combine(tomorrow, time(0), tzinfo=zone).astimezone(UTC)
-
-
-def due_counts(dues: Iterable[datetime], now: datetime, tz: str | tzinfo) -> DueCounts:
-    """Counts for the review screen and reminders, from the members' cards' due times."""
-    day_end, week_end = end_of_local_day(now, tz), now + WEEK
-    due_now = today = week = 0
-    soonest: datetime | None = None
-    for due in dues:
-        due_now += due <= now
-        today += due < day_end
-        week += due <= week_end
-        if soonest is None or due < soonest:
-            soonest = due
-    return DueCounts(due_now, today, week, soonest if due_now == 0 else None)
 
 
 def new_allowance(introduced_today: int, cap: int) -> int:

@@ -16,13 +16,11 @@ from hypothesis import strategies as st
 
 from bot.study.review import (
     CardState,
-    DueCounts,
     Grade,
     Phase,
     ReviewLog,
     ReviewParams,
     draw_order,
-    due_counts,
     end_of_local_day,
     from_row,
     grade_for,
@@ -30,10 +28,7 @@ from bot.study.review import (
     log_to_row,
     new_allowance,
     new_card,
-    parse_grade,
     reschedule,
-    retention,
-    retrievability,
     review,
     to_row,
 )
@@ -49,25 +44,10 @@ def test_judged_answers_become_anki_grades() -> None:
     assert [int(g) for g in Grade] == [1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(
-    ("value", "grade"),
-    [(1, Grade.AGAIN), ("2", Grade.HARD), ("good", Grade.GOOD), (" Easy ", Grade.EASY)],
-)
-def test_self_grades_pass_through_by_number_or_name(value: int | str, grade: Grade) -> None:
-    assert parse_grade(value) is grade
-
-
-@pytest.mark.parametrize("value", [0, 5, "meh", ""])
-def test_an_unknown_self_grade_is_refused(value: int | str) -> None:
-    with pytest.raises(ValueError, match="grade"):
-        parse_grade(value)
-
-
 def test_a_new_card_is_due_at_once_and_never_reviewed() -> None:
     card = new_card(T0.replace(microsecond=123456))
     assert card == CardState(due=T0)
     assert card.state is Phase.NEW and card.reps == 0 and card.last_review is None
-    assert retrievability(card, T0) == 0
 
 
 def test_a_right_answer_walks_the_learning_steps_then_graduates_to_days() -> None:
@@ -201,51 +181,10 @@ def test_any_history_keeps_the_card_consistent(steps: list[tuple[Grade, int]]) -
     assert reschedule(logs) == card
 
 
-def test_retrievability_falls_as_time_passes() -> None:
-    card, _ = review(new_card(T0), Grade.EASY, T0)
-    soon, late = retrievability(card, T0 + timedelta(days=1)), retrievability(card, card.due)
-    assert 1 > soon > late > 0.85  # due when recall is expected at about 90%
-
-
-def test_retention_counts_only_cards_that_were_in_review() -> None:
-    since = T0
-    logs = [
-        ReviewLog(Grade.AGAIN, T0 + timedelta(days=1), Phase.NEW),
-        ReviewLog(Grade.GOOD, T0 + timedelta(days=2), Phase.REVIEW),
-        ReviewLog(Grade.HARD, T0 + timedelta(days=3), Phase.REVIEW),
-        ReviewLog(Grade.AGAIN, T0 + timedelta(days=4), Phase.REVIEW),
-        ReviewLog(Grade.AGAIN, T0 - timedelta(days=1), Phase.REVIEW),
-    ]
-    assert retention(logs, since) == pytest.approx(2 / 3)
-    assert retention(logs[:1], since) is None
-
-
-NEW_YORK = "America/New_York"
-
-
-def test_due_counts_in_the_members_day() -> None:
-    now = datetime(2025, 6, 10, 2, 0, tzinfo=UTC)  # 22:00 on June 9 in New York
-    dues = [
-        now - timedelta(hours=1),  # due now
-        now + timedelta(hours=1),  # 23:00 local: today
-        now + timedelta(hours=3),  # 01:00 local the next day: this week
-        now + timedelta(days=6),
-        now + timedelta(days=8),  # later
-    ]
-    assert due_counts(dues, now, NEW_YORK) == DueCounts(now=1, today=2, week=4, next_due=None)
-
-
-def test_when_nothing_is_due_the_next_due_time_is_given() -> None:
-    now = datetime(2025, 6, 10, 2, 0, tzinfo=UTC)
-    dues = [now + timedelta(days=3), now + timedelta(hours=5), now + timedelta(days=40)]
-    assert due_counts(dues, now, ZoneInfo(NEW_YORK)) == DueCounts(0, 0, 2, now + timedelta(hours=5))
-    assert due_counts([], now, NEW_YORK) == DueCounts(0, 0, 0, None)
-
-
 def test_the_local_day_ends_at_local_midnight_across_a_dst_change() -> None:
     # 10 March 2024: New York springs forward, so that day is 23 hours long
     now = datetime(2024, 3, 10, 5, 30, tzinfo=UTC)  # 00:30 EST
-    assert end_of_local_day(now, NEW_YORK) == datetime(2024, 3, 11, 4, 0, tzinfo=UTC)
+    assert end_of_local_day(now, "America/New_York") == datetime(2024, 3, 11, 4, 0, tzinfo=UTC)
     tokyo = end_of_local_day(now, "Asia/Tokyo")  # 14:30 in Tokyo
     assert tokyo == datetime(2024, 3, 10, 15, 0, tzinfo=UTC)
 
