@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, NUMBER = 3, 4, 5, 6, 7, 8, 10
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 10, 11
 
 
 @dataclass
@@ -229,6 +229,11 @@ class MemberActions:
                 role = value if isinstance(value, Role) else guild.roles[int(value)]
                 resolved.setdefault("roles", {})[str(role.id)] = role.to_json()
                 value = str(role.id)
+            elif kind == ATTACHMENT:  # a file the member attached: made with ``emu.upload``
+                if not (isinstance(value, dict) and "url" in value):
+                    raise TypeError(f"option {name!r} takes a file made with emu.upload(...)")
+                resolved.setdefault("attachments", {})[value["id"]] = value
+                value = value["id"]
             elif kind == USER:
                 member = value if isinstance(value, Member) else guild.members[int(value)]
                 resolved.setdefault("users", {})[str(member.id)] = member.user.to_json()

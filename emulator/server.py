@@ -195,10 +195,35 @@ class Emulator(MemberActions):
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/", self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._serve)
+        app.router.add_get("/attachments/{attachment_id}/{filename}", self._serve_file)
         app.router.add_get("/_emulator/status", self._control_status)
         app.router.add_post("/_emulator/slash", self._control_slash)
         app.router.add_get("/_emulator/messages", self._control_messages)
         return app
+
+    def upload(self, filename: str, data: bytes) -> dict[str, Any]:
+        """A file a member attaches to a slash command (an option of type attachment), as
+        Discord resolves it: its ``url`` serves the bytes, as Discord's CDN does."""
+        attachment_id = self.ids.next()
+        self.uploads[attachment_id] = data
+        kind = mimetypes.guess_type(filename)[0]
+        host = self.base_url.removesuffix(API_PREFIX)
+        attachment: dict[str, Any] = {
+            "id": str(attachment_id),
+            "filename": filename,
+            "size": len(data),
+            "url": f"{host}/attachments/{attachment_id}/{filename}",
+            "proxy_url": f"{host}/attachments/{attachment_id}/{filename}",
+        }
+        if kind:
+            attachment["content_type"] = kind
+        return attachment
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        data = self.uploads.get(int(request.match_info["attachment_id"]))
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=data, content_type="application/octet-stream")
 
     # --- control endpoints, to drive the emulator from another process ------------------------
     async def _control_status(self, request: web.Request) -> web.Response:
