@@ -11,6 +11,7 @@ import discord
 
 from bot.discord_glue.client import with_cog
 from bot.discord_glue.custom_ids import is_row_id
+from bot.discord_glue.modals import answer_form
 from bot.discord_glue.recall import RecallComponents, RecallHandler
 from bot.discord_glue.render import LETTERS
 from bot.items.model import Item
@@ -303,10 +304,4 @@ def full_answer_view(qq: int) -> discord.ui.View:
 
 
 def answer_modal(qq: int) -> discord.ui.Modal:
-    modal = discord.ui.Modal(title="Your answer", custom_id=f"{MODAL_PREFIX}{qq}", timeout=None)
-    modal.add_item(
-        discord.ui.TextInput(
-            label="Answer", custom_id="answer", max_length=200, placeholder="Type it here"
-        )
-    )
-    return modal
+    return answer_form(f"{MODAL_PREFIX}{qq}")

@@ -22,7 +22,7 @@ from bot.db.self_grades import NewSelfGrade, record_self_grade
 from bot.discord_glue.autocomplete import bank_choices, topic_choices
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error, send
 from bot.discord_glue.custom_ids import is_row_id
-from bot.discord_glue.modals import modal_value
+from bot.discord_glue.modals import typed_answer
 from bot.discord_glue.render import (
     answer_embeds,
     answer_text,
@@ -38,7 +38,6 @@ from bot.discord_glue.render import (
 )
 from bot.items.maker import quiz_kinds
 from bot.items.model import Item, Kind
-from bot.study.matching import judge
 from bot.study.quiz import (
     ABANDONED_AFTER,
     DEFAULT_QUESTIONS,
@@ -489,17 +488,17 @@ class Quiz(commands.Cog, name=COG_NAME):
             item = self._item(session, bank, question, qq)
             if not item.is_typed:
                 raise UserError("This answer form is out of date.")
-            guess = modal_value(data).strip()
-            if not guess:
-                raise UserError("Type an answer first.")
-            verdict = judge(guess, item.accepted, item.rejects, question.prompt)
-            right = verdict.accepted
-            given = f"**{discord.utils.escape_markdown(guess[:200])}**"
-            hint = verdict.did_you_mean()  # a group quiz shows answers only when time is up
-            if hint and session.mode != "group":
-                given += f"\n{discord.utils.escape_markdown(hint)}"
+            # a group quiz shows answers only when time is up
+            typed = typed_answer(data, item, question.prompt, hint=session.mode != "group")
             await self._answer(
-                interaction, session, qq, question, item, right, given, response=guess[:200]
+                interaction,
+                session,
+                qq,
+                question,
+                item,
+                typed.right,
+                typed.given,
+                response=typed.guess,
             )
         except Exception as exc:
             await report_error(interaction, exc)

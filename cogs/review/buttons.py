@@ -12,6 +12,7 @@ import discord
 
 from bot.discord_glue.client import UserError, with_cog
 from bot.discord_glue.custom_ids import is_row_id
+from bot.discord_glue.modals import answer_form
 from bot.discord_glue.recall import RecallComponents, RecallHandler
 from bot.discord_glue.render import LETTERS
 from bot.items.model import Item
@@ -196,12 +197,4 @@ def next_view(guild_id: int, *, start: bool = False) -> discord.ui.View:
 
 
 def answer_modal(card_id: int, reps: int) -> discord.ui.Modal:
-    modal = discord.ui.Modal(
-        title="Your answer", custom_id=f"{MODAL_PREFIX}{card_id}:{reps}", timeout=None
-    )
-    modal.add_item(
-        discord.ui.TextInput(
-            label="Answer", custom_id="answer", max_length=200, placeholder="Type it here"
-        )
-    )
-    return modal
+    return answer_form(f"{MODAL_PREFIX}{card_id}:{reps}")

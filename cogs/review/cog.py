@@ -17,7 +17,7 @@ from bot.bank.model import Question
 from bot.db import qotd as qotd_store
 from bot.db import reviews as store
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error
-from bot.discord_glue.modals import modal_value
+from bot.discord_glue.modals import typed_answer
 from bot.discord_glue.render import (
     choice_text,
     due_line,
@@ -30,7 +30,6 @@ from bot.discord_glue.render import (
 )
 from bot.items.maker import REVIEW_KINDS
 from bot.items.model import Item, Kind
-from bot.study.matching import judge
 from bot.study.review import Grade, end_of_local_day, grade_for
 from bot.study.rotation import rotation
 from bot.study.schedule import ALL_DAYS, ScheduleError, next_due, parse_time, resolve_timezone
@@ -323,24 +322,17 @@ class Review(commands.Cog, name=COG_NAME):
             card, question, item = await self._card(interaction, *named)
             if not item.is_typed:
                 raise UserError("This answer form is out of date.")
-            guess = modal_value(data).strip()
-            if not guess:
-                raise UserError("Type an answer first.")
-            verdict = judge(guess, item.accepted, item.rejects, question.prompt)
-            given = f"**{discord.utils.escape_markdown(guess[:200])}**"
-            hint = verdict.did_you_mean()
-            if hint:
-                given += f"\n{discord.utils.escape_markdown(hint)}"
+            typed = typed_answer(data, item, question.prompt)
             embeds = quiz_feedback_embeds(
                 question,
                 item,
-                correct=verdict.accepted,
-                given=given,
+                correct=typed.right,
+                given=typed.given,
                 earned=0,
                 credited=0,
                 timed_out=False,
             )
-            await self._grade(interaction, card, grade_for(verdict.accepted), embeds)
+            await self._grade(interaction, card, grade_for(typed.right), embeds)
         except Exception as exc:
             await report_error(interaction, exc)
 
