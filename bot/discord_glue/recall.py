@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
+from bot.bank.model import Question
 from bot.discord_glue.client import UserError, with_cog
 from bot.discord_glue.custom_ids import is_row_id
+from bot.discord_glue.render import recall_embed
 from bot.items.model import Item
 from bot.study.recall import GRADE_NAMES, suggested_grade
 
@@ -190,6 +192,19 @@ class RecallComponents:
 
     def show_button(self, row: int, *, disabled: bool = False) -> discord.ui.Item[Any]:
         return self.ShowButton(row, disabled=disabled)
+
+    def checklist(
+        self, row: int, question: Question, item: Item, ticked: list[int] | None = None
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        """The key points to tick and the grades, as first shown (``ticked`` None) or after the
+        member ticked some (out-of-range ticks are ignored)."""
+        if ticked is None:
+            return recall_embed(question, item), self.checklist_view(row, item)
+        chosen = frozenset(t for t in ticked if t < len(item.key_points))
+        return (
+            recall_embed(question, item, ticked=len(chosen)),
+            self.checklist_view(row, item, chosen),
+        )
 
     def checklist_view(
         self, row: int, item: Item, ticked: frozenset[int] | None = None

@@ -22,7 +22,7 @@ from bot.db.self_grades import NewSelfGrade, record_self_grade
 from bot.discord_glue.autocomplete import bank_choices
 from bot.discord_glue.client import Pressure, StudyBot, UserError, permission_names, reply
 from bot.discord_glue.permissions import FEATURE_PERMISSIONS
-from bot.discord_glue.render import feedback_embeds, graded_embeds, recall_embed, ts
+from bot.discord_glue.render import feedback_embeds, graded_embeds, ts
 from bot.items.library import BankLibrary
 from bot.items.model import Item
 from bot.study.review import grade_for
@@ -684,19 +684,15 @@ class Qotd(
         _, question, item = await self.pressure.run(
             interaction, lambda: self._recall_post(interaction, row)
         )
-        await reply(
-            interaction, embed=recall_embed(question, item), view=RECALL.checklist_view(row, item)
-        )
+        embed, view = RECALL.checklist(row, question, item)
+        await reply(interaction, embed=embed, view=view)
 
     async def recall_tick(
         self, interaction: discord.Interaction[StudyBot], row: int, ticked: list[int]
     ) -> None:
         _, question, item = await self._recall_post(interaction, row)
-        chosen = frozenset(t for t in ticked if t < len(item.key_points))
-        await interaction.response.edit_message(
-            embed=recall_embed(question, item, ticked=len(chosen)),
-            view=RECALL.checklist_view(row, item, chosen),
-        )
+        embed, view = RECALL.checklist(row, question, item, ticked)
+        await interaction.response.edit_message(embed=embed, view=view)
 
     async def recall_grade(
         self, interaction: discord.Interaction[StudyBot], row: int, grade: int, ticked: int

@@ -34,7 +34,6 @@ from bot.discord_glue.render import (
     quiz_feedback_embeds,
     quiz_question_embed,
     quiz_summary_embed,
-    recall_embed,
 )
 from bot.items.maker import quiz_kinds
 from bot.items.model import Item, Kind
@@ -678,19 +677,15 @@ class Quiz(commands.Cog, name=COG_NAME):
 
     async def recall_show(self, interaction: discord.Interaction[StudyBot], row: int) -> None:
         _, _, question, item = await self._recall_question(interaction, row)
-        await interaction.response.edit_message(
-            embed=recall_embed(question, item), view=RECALL.checklist_view(row, item)
-        )
+        embed, view = RECALL.checklist(row, question, item)
+        await interaction.response.edit_message(embed=embed, view=view)
 
     async def recall_tick(
         self, interaction: discord.Interaction[StudyBot], row: int, ticked: list[int]
     ) -> None:
         _, _, question, item = await self._recall_question(interaction, row)
-        chosen = frozenset(t for t in ticked if t < len(item.key_points))
-        await interaction.response.edit_message(
-            embed=recall_embed(question, item, ticked=len(chosen)),
-            view=RECALL.checklist_view(row, item, chosen),
-        )
+        embed, view = RECALL.checklist(row, question, item, ticked)
+        await interaction.response.edit_message(embed=embed, view=view)
 
     async def recall_grade(
         self, interaction: discord.Interaction[StudyBot], row: int, grade: int, ticked: int

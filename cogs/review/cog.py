@@ -23,7 +23,6 @@ from bot.discord_glue.render import (
     due_line,
     graded_embeds,
     quiz_feedback_embeds,
-    recall_embed,
     review_card_embed,
     review_done_embed,
     ts,
@@ -373,19 +372,15 @@ class Review(commands.Cog, name=COG_NAME):
 
     async def recall_show(self, interaction: discord.Interaction[StudyBot], row: int) -> None:
         _, question, item = await self._recall_card(interaction, row)
-        await interaction.response.edit_message(
-            embed=recall_embed(question, item), view=RECALL.checklist_view(row, item)
-        )
+        embed, view = RECALL.checklist(row, question, item)
+        await interaction.response.edit_message(embed=embed, view=view)
 
     async def recall_tick(
         self, interaction: discord.Interaction[StudyBot], row: int, ticked: list[int]
     ) -> None:
         _, question, item = await self._recall_card(interaction, row)
-        chosen = frozenset(t for t in ticked if t < len(item.key_points))
-        await interaction.response.edit_message(
-            embed=recall_embed(question, item, ticked=len(chosen)),
-            view=RECALL.checklist_view(row, item, chosen),
-        )
+        embed, view = RECALL.checklist(row, question, item, ticked)
+        await interaction.response.edit_message(embed=embed, view=view)
 
     async def recall_grade(
         self, interaction: discord.Interaction[StudyBot], row: int, grade: int, ticked: int
