@@ -54,6 +54,7 @@ class RawQuestion:
     correct: int | None = None
     aliases: tuple[str, ...] = ()
     rejects: tuple[str, ...] = ()
+    id: str | None = None  # given by the bank (this bot's YAML): kept through prompt edits
 
 
 _ASKS_EXPANSION = re.compile(
@@ -180,6 +181,7 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
         groups.setdefault(merge_key, []).append(raw)
 
     questions: list[Question] = []
+    seen_ids: dict[str, int] = {}
     for group_key, group in groups.items():
         first = group[0]
         key, body_key = keys[group_key]
@@ -224,11 +226,20 @@ def build_questions(raws: list[RawQuestion], problems: Problems) -> list[Questio
                 f"the answer of {label} is {len(answer)} characters long; it will be shortened "
                 f"to {MAX_ANSWER_CHARS} when shown on Discord",
             )
+        qid = next((r.id for r in group if r.id), None) or question_id_of_keys(
+            key, body_key if first.body and len(bodies[key]) > 1 else None
+        )
+        if qid in seen_ids:
+            problems.error(
+                first.line,
+                f"{label} has the id {qid!r} of the question at line {seen_ids[qid]}: "
+                "each question needs its own id",
+            )
+            continue
+        seen_ids[qid] = first.line
         questions.append(
             Question(
-                id=question_id_of_keys(
-                    key, body_key if first.body and len(bodies[key]) > 1 else None
-                ),
+                id=qid,
                 prompt=first.prompt,
                 body=first.body,
                 answer=answer,

@@ -166,6 +166,35 @@ def _load_bank(path: Path) -> LoadResult:
     except OSError as exc:
         problems.error(None, f"cannot read the file: {exc.strerror or exc}")
         return result
+    return _read_bank(path, raw, result, problems)
+
+
+def load_bank_bytes(filename: str, raw: bytes) -> LoadResult:
+    """Read a bank sent as a file (an upload): the format comes from ``filename``'s extension and
+    every problem names ``filename`` and the line, as for a file on disk. Never raises."""
+    path = Path(Path(filename).name or "bank")
+    result = LoadResult(path=path.name)
+    problems = Problems(path.name, result.warnings, result.errors)
+    if path.suffix.lower() not in BANK_SUFFIXES:
+        problems.error(
+            None,
+            f"unknown bank format {path.suffix.lower() or '(no extension)'!r}: "
+            "use .md (Markdown Q&A), .rst, .yaml/.yml, .json, .jsonl, .csv, .txt or .tsv",
+        )
+        return result
+    try:
+        return _read_bank(path, raw, result, problems)
+    except Exception as exc:  # contained, as in load_bank
+        log.exception("bank: %s: reading an uploaded file failed", path.name)
+        problems.error(
+            None, f"the bot could not read this file ({type(exc).__name__}); it was not loaded"
+        )
+        result.bank = None
+        return result
+
+
+def _read_bank(path: Path, raw: bytes, result: LoadResult, problems: Problems) -> LoadResult:
+    suffix = path.suffix.lower()
     text = _decode(raw, problems)
     if text is None:
         return result

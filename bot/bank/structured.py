@@ -201,6 +201,9 @@ def _topic(value: object, where: int | None, label: str, problems: Problems) -> 
     return str(value)
 
 
+QUESTION_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
 def is_native(data: object) -> bool:
     return isinstance(data, dict) and isinstance(data.get("questions"), list)
 
@@ -230,6 +233,20 @@ def read_native(data: dict[Any, Any], problems: Problems) -> tuple[str | None, l
         prompt = entry.get("prompt", entry.get("question"))
         if not isinstance(prompt, str) or not prompt.strip():
             problems.error(where, f"{label}: 'prompt' is missing or not text")
+            continue
+        given_id = entry.get("id")
+        if given_id is not None and not (
+            isinstance(given_id, str | int) and QUESTION_ID.fullmatch(str(given_id))
+        ):
+            problems.error(
+                where,
+                f"{label}: 'id' must be 1-40 letters, digits, '-' or '_' (the bot writes it "
+                "when it exports a bank; leave it out for a new question)",
+            )
+            continue
+        body = entry.get("body", "")
+        if not isinstance(body, str):
+            problems.error(where, f"{label}: 'body' must be text")
             continue
         answer = entry.get("answer", "")
         kind = str(entry.get("type", "")).strip().lower().replace("-", "_")
@@ -277,6 +294,8 @@ def read_native(data: dict[Any, Any], problems: Problems) -> tuple[str | None, l
             RawQuestion(
                 prompt=prompt,
                 line=where or 0,
+                body=body.strip("\n"),
+                id=str(given_id) if given_id is not None else None,
                 answers=_answer_units(answer) + [parse_units(a.split("\n")) for a in alternatives],
                 topic=_topic(entry.get("topic"), where, label, problems),
                 difficulty=parse_difficulty(entry.get("difficulty")),
