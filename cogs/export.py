@@ -71,10 +71,10 @@ class Export(commands.Cog):
         if bank is not None:
             if not interaction.permissions.manage_guild:
                 raise UserError("Only members with Manage Server export a whole bank.")
-            chosen = self.banks.get(bank)
+            chosen = self.banks.choose(guild.id, bank)
             if chosen is None:
-                known = ", ".join(self.banks.banks) or "none"
-                raise UserError(f"There is no bank {bank!r}. Loaded banks: {known}.")
+                known = self.banks.names(guild.id)
+                raise UserError(f"There is no bank {bank!r}. Banks here: {known}.")
             notes = [ExportNote.of_question(q) for q in chosen.questions]
             deck, stem, key = chosen.name, file_stem(chosen.key), None
             what = f"the {len(notes)} questions of **{discord.utils.escape_markdown(chosen.name)}**"
@@ -118,7 +118,7 @@ class Export(commands.Cog):
     async def _bank_choices(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return bank_choices(self.banks, current)
+        return bank_choices(self.banks, current, interaction.guild_id)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -89,6 +89,32 @@ class Question:
             "source": self.source,
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, object], source: str) -> Question:
+        """The question :meth:`to_json` wrote (``source`` says where it is kept now)."""
+
+        def texts(key: str) -> tuple[str, ...]:
+            value = data.get(key)
+            return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+        choices = data.get("choices")
+        correct = data.get("correct")
+        topic = data.get("topic")
+        return cls(
+            id=str(data["id"]),
+            prompt=str(data["prompt"]),
+            body=str(data.get("body") or ""),
+            answer=str(data.get("answer") or ""),
+            alternatives=texts("alternatives"),
+            topic=str(topic) if topic else None,
+            difficulty=parse_difficulty(data.get("difficulty")),
+            choices=texts("choices") if isinstance(choices, list) else None,
+            correct=correct if isinstance(correct, int) else None,
+            aliases=texts("aliases"),
+            rejects=texts("rejects"),
+            source=source,
+        )
+
 
 @dataclass(slots=True)
 class Bank:
@@ -97,6 +123,7 @@ class Bank:
     key: str
     name: str
     questions: list[Question] = field(default_factory=list)
+    owner: int | None = None  # the server whose bank it is; None: the operator's, shared
     _by_id: dict[str, Question] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:

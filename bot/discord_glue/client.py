@@ -30,6 +30,7 @@ from bot.discord_glue.loopwatch import LoopWatch
 from bot.discord_glue.render import fit_content
 from bot.discord_glue.tuning import throttle_bucket_sweep, yield_between_gateway_events
 from bot.items.library import BankLibrary
+from bot.server_banks import ServerBanks
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -344,6 +345,7 @@ class StudyBot(commands.Bot):
         self._health_io_closed = False
         self._was_ready = False
         self.zones = GuildZones(services.db)
+        self.server_banks = ServerBanks(services.db, services.banks)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not initial:
@@ -355,6 +357,7 @@ class StudyBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.loop_watch.start()
+        await self.server_banks.load()  # before any cog asks for a server's bank
         if self.services.settings.health_file is not None:
             self.heartbeat.start()
         for name in self.extensions_to_load:

@@ -32,6 +32,58 @@ class BankLibrary:
     def get(self, key: str) -> Bank | None:
         return self.banks.get(key)
 
+    # --- a server's own banks beside the shared ones ----------
+    @staticmethod
+    def prepare(bank: Bank) -> ItemMaker:
+        """The maker of ``bank``'s items, prepared (seconds for a large bank: call it off the
+        event loop, then :meth:`put`)."""
+        return ItemMaker(bank).prepare()
+
+    def put(self, bank: Bank, maker: ItemMaker) -> None:
+        """Serve ``bank`` (a new one, or a new version of one) from now on."""
+        self.banks[bank.key] = bank
+        self._makers[bank.key] = maker
+        self._forget(bank.key)
+
+    def drop(self, key: str) -> None:
+        self.banks.pop(key, None)
+        self._makers.pop(key, None)
+        self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        for cached in [k for k in self._cache if k[0] == key]:
+            del self._cache[cached]
+        for known in [k for k in self._askable if k[0] == key]:
+            del self._askable[known]
+
+    def visible(self, guild_id: int | None) -> list[Bank]:
+        """The banks a server may use: the shared ones, then its own."""
+        shared = [b for b in self.banks.values() if b.owner is None]
+        own = [b for b in self.banks.values() if guild_id is not None and b.owner == guild_id]
+        return shared + own
+
+    def may_use(self, guild_id: int | None, key: str) -> bool:
+        found = self.banks.get(key)
+        return found is not None and found.owner in (None, guild_id)
+
+    def names(self, guild_id: int | None) -> str:
+        """The banks a server may use, for a message: "a, b and c" (or "none")."""
+        return ", ".join(b.name for b in self.visible(guild_id)) or "none"
+
+    def choose(self, guild_id: int | None, text: str | None) -> Bank | None:
+        """The bank a member named (its key, as autocomplete sends it, or its name, as typed),
+        among those the server may use; with no name, the default one (the first shared bank,
+        else the server's first)."""
+        if text is None:
+            return next(iter(self.visible(guild_id)), None)
+        if self.may_use(guild_id, text):
+            return self.banks[text]
+        wanted = text.strip().casefold()
+        for bank in reversed(self.visible(guild_id)):  # the server's own first
+            if wanted in (bank.name.casefold(), bank.key.rpartition(":")[2].casefold()):
+                return bank
+        return None
+
     def find(self, question_id: str) -> Question | None:
         """A question by id in any loaded bank."""
         for bank in self.banks.values():

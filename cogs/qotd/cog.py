@@ -233,14 +233,13 @@ class Qotd(
                 f"reveal_after must be {REVEAL_AFTER_MIN} to {REVEAL_AFTER_MAX} hours, not {hours}."
             )
 
-    def _check_bank(self, bank: str | None, fmt: str = "auto") -> Bank:
+    def _check_bank(self, guild_id: int | None, bank: str | None, fmt: str = "auto") -> Bank:
         if fmt not in FORMATS:
             raise UserError(f"There is no format {fmt!r}: choose auto, choice or recall.")
-        key = bank or self.banks.default_key()
-        chosen = self.banks.get(key) if key else None
+        chosen = self.banks.choose(guild_id, bank)
         if chosen is None:
-            known = ", ".join(self.banks.banks) or "none"
-            raise UserError(f"There is no bank {bank!r}. Loaded banks: {known}.")
+            known = self.banks.names(guild_id)
+            raise UserError(f"There is no bank {bank!r}. Banks here: {known}.")
         kinds = qotd_kinds(fmt)
         if not any(self.banks.askable(chosen.key, q, kinds) for q in chosen.questions):
             how = "as multiple choice" if fmt == "choice" else "as a question of the day"
@@ -338,7 +337,7 @@ class Qotd(
         if role is not None:
             await self._check_role(interaction, role)
         self._check_reveal_after(reveal_after)
-        chosen = self._check_bank(bank, format)
+        chosen = self._check_bank(interaction.guild_id, bank, format)
         previous = await store.get_schedule(self.db, interaction.guild_id, target.id)
         schedule, due = await self._save(
             interaction,
@@ -424,7 +423,7 @@ class Qotd(
         fmt = format if format is not None else current.format
         bank_key = current.bank
         if bank is not None or format is not None:  # the bank must suit the format
-            bank_key = self._check_bank(bank or current.bank, fmt).key
+            bank_key = self._check_bank(interaction.guild_id, bank or current.bank, fmt).key
         role_id = None if clear_role else (role.id if role is not None else current.role_id)
         schedule, due = await self._save(
             interaction,
@@ -475,7 +474,7 @@ class Qotd(
     async def _bank_choices(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return bank_choices(self.banks, current)
+        return bank_choices(self.banks, current, interaction.guild_id)
 
     @app_commands.command(name="status", description="Every question-of-the-day schedule here")
     async def status(self, interaction: discord.Interaction[StudyBot]) -> None:

@@ -97,7 +97,7 @@ class Poster:
         self._flush_lock = asyncio.Lock()
         self.stopping = False  # set at shutdown: finish the post in hand, start no other
         self._posts: OrderedDict[int, store.Post] = OrderedDict()
-        self._orders: dict[str, list[Question]] = {}  # each bank's questions by id
+        self._orders: dict[str, tuple[Bank, list[Question]]] = {}  # each bank's questions by id
 
     async def post(self, post_id: int) -> store.Post | None:
         """A confirmed post, from memory when it was read recently: every click reads it, and
@@ -161,9 +161,10 @@ class Poster:
         after a restart and after the channel's schedule is removed and set up again.
         Questions that cannot be asked as one of ``kinds`` are passed over.
         """
-        order = self._orders.get(bank.key)
-        if order is None:
-            order = self._orders[bank.key] = sorted(bank.questions, key=lambda q: q.id)
+        cached = self._orders.get(bank.key)
+        if cached is None or cached[0] is not bank:  # a server's bank may have a new version
+            cached = self._orders[bank.key] = (bank, sorted(bank.questions, key=lambda q: q.id))
+        order = cached[1]
         for attempt in (cycle, cycle + 1):
             for question in rotation(order, f"channel {channel_id}:{attempt}"):
                 if attempt == cycle and question.id in used:

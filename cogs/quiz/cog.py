@@ -275,11 +275,11 @@ class Quiz(commands.Cog, name=COG_NAME):
             raise UserError(f"Choose between {MIN_QUESTIONS} and {MAX_QUESTIONS} questions.")
         if mode == "group":
             self._check_group_allowed(interaction)
-        bank_key = bank or self.banks.default_key()
-        chosen = self.banks.get(bank_key) if bank_key else None
+        chosen = self.banks.choose(interaction.guild_id, bank)
         if chosen is None:
             raise UserError(
-                f"There is no bank {echo(bank or '')}. Loaded banks: {', '.join(self.banks.banks)}."
+                f"There is no bank {echo(bank or '')}. "
+                f"Banks here: {self.banks.names(interaction.guild_id)}."
             )
         can_type = any(q.aliases for q in chosen.questions)
         if typed and not can_type:
@@ -437,14 +437,14 @@ class Quiz(commands.Cog, name=COG_NAME):
     async def _bank_choices(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return bank_choices(self.banks, current)
+        return bank_choices(self.banks, current, interaction.guild_id)
 
     @quiz.autocomplete("topic")
     async def _topic_choices(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
         bank = getattr(interaction.namespace, "bank", None)
-        return topic_choices(self.banks, bank, current)
+        return topic_choices(self.banks, bank, current, interaction.guild_id)
 
     # --- answering ----------
     async def on_choice(

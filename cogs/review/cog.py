@@ -217,8 +217,8 @@ class Review(commands.Cog, name=COG_NAME):
         if await store.introduced_on(self.db, guild_id, user_id, today) >= settings.new_per_day:
             return None
         schedules = await qotd_store.guild_schedules(self.db, guild_id)
-        keys = [s.bank for s in schedules] + [k for k in (self.banks.default_key(),) if k]
-        bank = next((b for k in keys if (b := self.banks.get(k)) is not None), None)
+        chosen = [b for s in schedules if (b := self.banks.get(s.bank)) is not None]
+        bank = next(iter(chosen), None) or self.banks.choose(guild_id, None)
         if bank is None:
             return None
         if await store.card_count(self.db, guild_id, user_id, bank.key) >= len(bank.questions):
