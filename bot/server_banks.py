@@ -104,12 +104,20 @@ class ServerBanks:
         return changes
 
     async def put_question(
-        self, guild_id: int, slug: str, question: Question, *, user_id: int, now: int
+        self,
+        guild_id: int,
+        slug: str,
+        question: Question,
+        *,
+        user_id: int,
+        now: int,
+        name: str | None = None,
     ) -> bool:
-        """Add a question (or replace the one with its id); True when added."""
+        """Add a question (or replace the one with its id), making the bank (called ``name``)
+        if it does not exist; True when added."""
         async with self._lock:
             added = await store.put_question(
-                self.db, guild_id, slug, question, user_id=user_id, now=now
+                self.db, guild_id, slug, question, user_id=user_id, now=now, name=name
             )
             await self._reload(guild_id, slug)
         return added

@@ -421,6 +421,20 @@ class Emulator(MemberActions):
         guild.roles[role.id] = role
         return role
 
+    async def create_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+        """A role made while the bot is connected: Discord tells the bot (GUILD_ROLE_CREATE)."""
+        role = self.add_role(guild, name, permissions)
+        await self.gateway.dispatch(
+            "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_json()}
+        )
+        return role
+
+    async def give_role(self, guild: Guild, member: Member, role: Role) -> None:
+        """Give ``member`` a role (the bot hears of it only with the members intent; the next
+        interaction of theirs carries it)."""
+        if role.id not in member.roles:
+            member.roles.append(role.id)
+
     async def delete_role(self, guild: Guild, role: Role) -> None:
         guild.roles.pop(role.id, None)
         for member in guild.members.values():

@@ -3,7 +3,8 @@
 A question keeps its id across versions of a bank, so members' answers, streaks and review cards
 stay with it. A question is the same one in the new version when it has the same id (the same
 prompt, or the id written in the bot's YAML); failing that, when its answer is the answer of
-exactly one question that left, it is that question with its prompt reworded.
+exactly one question that left (or, for choices, its options are), it is that question with its
+prompt reworded.
 """
 
 from __future__ import annotations
@@ -38,6 +39,30 @@ def _answer_key(question: Question) -> str:
     return content_key(question.answer) if question.answer.strip() else ""
 
 
+def _choices_key(question: Question) -> str:
+    """A choice question's options, whichever is right (an edit may change the right one)."""
+    if not question.choices:
+        return ""
+    return "\n".join(sorted(content_key(c) for c in question.choices))
+
+
+def _carry_over(left: list[Question], arriving: list[Question]) -> dict[str, str]:
+    """new id -> the id it takes over: a question arriving is the one that left when they alone
+    share an answer, or else the same options."""
+    renamed: dict[str, str] = {}
+    for key_of in (_answer_key, _choices_key):
+        gone = [q for q in left if q.id not in renamed.values()]
+        coming = [q for q in arriving if q.id not in renamed]
+        gone_by_key = {key_of(q): q for q in gone}
+        gone_count = Counter(key_of(q) for q in gone)
+        coming_count = Counter(key_of(q) for q in coming)
+        for question in coming:
+            key = key_of(question)
+            if key and gone_count[key] == 1 and coming_count[key] == 1:
+                renamed[question.id] = gone_by_key[key].id
+    return renamed
+
+
 def reconcile(
     old: Sequence[Question], new: Sequence[Question]
 ) -> tuple[list[Question], BankChanges]:
@@ -45,16 +70,9 @@ def reconcile(
     and what changed between the two."""
     old_ids = {q.id for q in old}
     new_ids = {q.id for q in new}
-    left = [q for q in old if q.id not in new_ids]
-    arriving = [q for q in new if q.id not in old_ids]
-    left_by_answer = {_answer_key(q): q for q in left}
-    once_left = Counter(_answer_key(q) for q in left)
-    once_arriving = Counter(_answer_key(q) for q in arriving)
-    renamed: dict[str, str] = {}  # new id -> the id it takes over
-    for question in arriving:
-        key = _answer_key(question)
-        if key and once_left[key] == 1 and once_arriving[key] == 1:
-            renamed[question.id] = left_by_answer[key].id
+    renamed = _carry_over(
+        [q for q in old if q.id not in new_ids], [q for q in new if q.id not in old_ids]
+    )
 
     by_id = {q.id: q for q in old}
     changes = BankChanges()

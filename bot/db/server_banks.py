@@ -163,12 +163,19 @@ async def put_question(
     user_id: int | None,
     now: int,
     limit: int = MAX_SERVER_QUESTIONS,
+    name: str | None = None,
 ) -> bool:
-    """Add ``question`` to a server's bank (made if it does not exist), or replace the question
-    of the same id in place. True when it was added, False when it replaced one."""
+    """Add ``question`` to a server's bank (made, called ``name``, if it does not exist), or
+    replace the question of the same id in place. True when it was added, False when it
+    replaced one."""
     data = json.dumps(question.to_json(), ensure_ascii=False)
 
     def tx(conn: sqlite3.Connection) -> bool:
+        conn.execute(
+            "INSERT OR IGNORE INTO server_banks (guild_id, slug, name, updated_at) "
+            "VALUES (?, ?, ?, ?)",
+            (guild_id, slug, name or slug, now),
+        )
         _upsert_bank(conn, guild_id, slug, None, None, user_id, now)
         changed = conn.execute(
             "UPDATE server_questions SET question = ? WHERE guild_id = ? AND bank = ? AND id = ?",

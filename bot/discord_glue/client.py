@@ -41,6 +41,7 @@ EXTENSIONS = (
     "cogs.quiz",
     "cogs.review",
     "cogs.export",
+    "cogs.banks",
     "cogs.leaderboard",
     "cogs.privacy",
 )

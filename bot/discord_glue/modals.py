@@ -23,6 +23,16 @@ def modal_value(data: dict[str, Any]) -> str:
     return ""
 
 
+def modal_values(data: dict[str, Any]) -> dict[str, str]:
+    """Every input of a submitted modal: its custom_id and what was typed."""
+    values: dict[str, str] = {}
+    for row in data.get("components", []):
+        for item in row.get("components", [row.get("component", {})]):
+            if isinstance(item, dict) and "custom_id" in item and "value" in item:
+                values[str(item["custom_id"])] = str(item["value"] or "")
+    return values
+
+
 MAX_TYPED = 200  # characters of a typed answer kept and shown back
 
 

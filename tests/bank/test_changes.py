@@ -52,3 +52,10 @@ def test_an_ambiguous_answer_is_not_guessed() -> None:
     out, changes = reconcile(old, new)
     assert out[0].id == question_id("A three?")
     assert len(changes.added) == 1 and len(changes.removed) == 2
+
+
+def test_a_reworded_choice_question_keeps_its_id_when_the_right_one_changed() -> None:
+    old = [q("Which keeps order?", "set", choices=("set", "list"), correct=0)]
+    new = [q("Which keeps insertion order?", "list", choices=("set", "list"), correct=1)]
+    out, changes = reconcile(old, new)
+    assert out[0].id == old[0].id and len(changes.edited) == 1
