@@ -423,3 +423,18 @@ def card_problems(conn: sqlite3.Connection) -> list[str]:
         f"{r[5]} logged"
         for r in rows
     ]
+
+
+async def set_shown_item(db: Database, card_id: int, reps: int, item: str) -> None:
+    """Remember the item a card is shown as (a click on it is judged by it)."""
+    await db.execute(
+        "UPDATE cards SET shown_item = ?, shown_reps = ? WHERE id = ?", (item, reps, card_id)
+    )
+
+
+async def shown_item(db: Database, card_id: int, reps: int) -> str | None:
+    """The item the card was shown as when it had ``reps`` reviews, if it was remembered."""
+    value = await db.scalar(
+        "SELECT shown_item FROM cards WHERE id = ? AND shown_reps = ?", (card_id, reps)
+    )
+    return str(value) if value is not None else None

@@ -182,6 +182,7 @@ class Review(commands.Cog, name=COG_NAME):
         if card is None or question is None:
             return review_done_embed(due, notice=notice), None
         item = self._item(card, question)
+        await store.set_shown_item(self.db, card.id, card.state.reps, item.dumps())
         embed = review_card_embed(question, item, due=due, new=new, notice=notice)
         return embed, card_view(card.id, card.state.reps, item)
 
@@ -246,7 +247,8 @@ class Review(commands.Cog, name=COG_NAME):
         question = self._question(card)
         if question is None:
             raise UserError("This card's bank is no longer loaded.")
-        return card, question, self._item(card, question)
+        shown = await store.shown_item(self.db, card.id, reps)  # what the member was asked
+        return card, question, Item.loads(shown) if shown else self._item(card, question)
 
     async def _grade(
         self,

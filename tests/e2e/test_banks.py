@@ -4,6 +4,8 @@ remove, find, each refused for members without the right."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.db import server_banks as store
 from bot.items.model import Item
 from emulator import Emulator, Member, Message
@@ -118,7 +120,9 @@ async def test_only_editors_manage_questions(harness: BotHarness, emu: Emulator)
         assert "Manage Server" in answer.text(), command
 
     editors = await emu.create_role(harness.guild, "Question editors")
-    await emu.wait_until(lambda: harness.bot.get_guild(harness.guild.id).get_role(editors.id))
+    cached = harness.bot.get_guild(harness.guild.id)
+    assert cached is not None
+    await emu.wait_until(lambda: cached.get_role(editors.id))
     set_role = await (
         await emu.slash("bank settings", {"editor_role": editors}, member=ada)
     ).reply()
@@ -294,3 +298,32 @@ async def test_question_add_find_remove(harness: BotHarness, emu: Emulator) -> N
     shared_id = harness.banks.banks["ml-acronyms"].questions[0].id
     read_only = await (await emu.slash("question edit", {"id": shared_id}, member=ada)).reply()
     assert "shared banks are read-only" in read_only.text()
+
+
+async def test_a_review_card_is_judged_by_what_was_shown(
+    harness: BotHarness, emu: Emulator
+) -> None:
+    ada = harness.member("ada", admin=True)
+    only_choice = WEEK1.split("  - prompt: What does")[0]
+    await confirm(harness, ada, await upload(harness, ada, "week1.yaml", only_choice))
+    post, post_id, _ = await qotd_post(harness, ada)
+    sam = harness.member("sam")
+    await (await emu.click(post, f"qotd:{post_id}:0", member=sam)).reply()  # "set": wrong
+    harness.clock.set(NINE + timedelta(minutes=15))
+    shown = await (await emu.slash("review", {}, member=sam)).reply()
+    answer = next(c for c in shown.custom_ids() if c.startswith("review:a:") and c.endswith(":1"))
+
+    qid = (await harness.db.fetchone("SELECT question_id FROM posts"))["question_id"]
+    edit = await emu.slash("question edit", {"id": qid}, member=ada)
+    await (
+        await emu.submit_modal(
+            edit, {"prompt": "Which keeps insertion order?", "choices": "*set\nlist\nfrozenset"}
+        )
+    ).reply()
+    graded = await (await emu.click(shown, answer, member=sam)).reply()
+    log = await harness.db.fetchall("SELECT grade, source FROM review_logs ORDER BY id")
+    assert [(r["grade"], r["source"]) for r in log] == [
+        (1, "qotd"),
+        (3, "review"),
+    ]  # "list" was right
+    assert graded.ephemeral

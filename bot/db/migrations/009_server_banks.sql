@@ -24,3 +24,8 @@ CREATE TABLE server_questions (
 -- Who may manage questions besides Manage Server, and where suggestions and reports go.
 ALTER TABLE guild_settings ADD COLUMN editor_role_id INTEGER;
 ALTER TABLE guild_settings ADD COLUMN review_channel_id INTEGER;
+
+-- The item a /review card was last shown as, with the card's review count then: a click is
+-- judged by what the member saw, even if the question was edited in between.
+ALTER TABLE cards ADD COLUMN shown_item TEXT;
+ALTER TABLE cards ADD COLUMN shown_reps INTEGER;
