@@ -21,6 +21,7 @@ INTRO = (
 
 
 def command_lines(tree: app_commands.CommandTree[StudyBot]) -> list[tuple[str, str]]:
+    """(name, description) of every command, a group's subcommands under its name."""
     lines: list[tuple[str, str]] = []
 
     def walk(item: app_commands.Command[Any, ..., Any] | app_commands.Group) -> None:
@@ -36,6 +37,15 @@ def command_lines(tree: app_commands.CommandTree[StudyBot]) -> list[tuple[str, s
     return lines
 
 
+def command_fields(tree: app_commands.CommandTree[StudyBot]) -> list[tuple[str, str]]:
+    """One field per top-level command (an embed holds 25): a group lists its subcommands."""
+    fields: dict[str, list[str]] = {}
+    for name, description in command_lines(tree):
+        top, _, sub = name.partition(" ")
+        fields.setdefault(top, []).append(f"`{sub}`: {description}" if sub else description)
+    return [(top, "\n".join(lines)[:1024]) for top, lines in fields.items()]
+
+
 class Help(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
@@ -47,7 +57,7 @@ class Help(commands.Cog):
         embed.add_field(name="Remembering it next month", value=REVIEWING, inline=False)
         embed.add_field(name="Fair scoring", value=SCORING_RULES, inline=False)
         embed.add_field(name="Quizzes", value=QUIZ_LIMITS, inline=False)
-        for name, description in command_lines(self.bot.tree)[:21]:  # 25 fields in all
+        for name, description in command_fields(self.bot.tree)[:21]:  # 25 fields in all
             embed.add_field(name=name, value=description or "\u200b", inline=False)
         await reply(interaction, embed=embed)
 

@@ -297,7 +297,7 @@ async def test_edit_changes_only_what_is_given(
     assert "There is no question of the day in" in missing.text()
 
     help_text = (await (await emu.slash("help", member=admin)).reply()).text()
-    assert "/qotd edit" in help_text
+    assert "`edit`: Change some settings of a question of the day" in help_text
 
 
 async def test_setup_says_what_it_replaces(

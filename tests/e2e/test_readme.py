@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+from discord import app_commands
 
 from emulator import Emulator
 from tests.e2e.harness import BotHarness
@@ -80,3 +81,11 @@ async def test_control_endpoints_are_documented_and_find_channels(
             assert (
                 response.status == 404 and "/_emulator/status" in (await response.json())["error"]
             )
+
+
+async def test_every_command_is_in_the_readme_table(harness: BotHarness) -> None:
+    table = README[README.index("## Commands") :].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`(/[a-z-]+(?: [a-z-]+)?)", table))
+    for command in harness.bot.tree.walk_commands():
+        if not isinstance(command, app_commands.Group):
+            assert f"/{command.qualified_name}" in listed, command.qualified_name
