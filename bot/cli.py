@@ -60,10 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     quiz.add_argument("path", type=Path, metavar="PATH")
     quiz.add_argument("--seed", type=int, default=0)
     quiz.add_argument("--json", action="store_true", help="print one JSON object")
-    export = bank.add_parser("export", help="write a bank as an Anki package (.apkg) or CSV")
+    export = bank.add_parser(
+        "export", help="write a bank as an Anki package (.apkg), CSV or this bot's YAML"
+    )
     export.add_argument("path", type=Path, metavar="PATH")
     export.add_argument("--anki", type=Path, metavar="OUT.apkg", help="write an Anki package")
     export.add_argument("--csv", type=Path, metavar="OUT.csv", help="write CSV")
+    export.add_argument(
+        "--yaml", type=Path, metavar="OUT.yaml", help="write this bot's YAML, with question ids"
+    )
     export.add_argument("--deck", help="the deck's name in Anki (default: the bank's name)")
     db = sub.add_parser("db", help="back up or check the database").add_subparsers(
         dest="db_command", metavar="DB_COMMAND", required=True, parser_class=_Parser
@@ -242,7 +247,10 @@ def _bank_quiz(path: Path, seed: int, as_json: bool) -> int:
     return EXIT_PROBLEMS if result.errors else EXIT_OK
 
 
-def _bank_export(path: Path, anki: Path | None, csv: Path | None, deck: str | None) -> int:
+def _bank_export(
+    path: Path, anki: Path | None, csv: Path | None, yaml_out: Path | None, deck: str | None
+) -> int:
+    from bot.bank.native import dump_native
     from bot.export.anki import build_package
     from bot.export.notes import bank_notes, csv_export
 
@@ -264,7 +272,13 @@ def _bank_export(path: Path, anki: Path | None, csv: Path | None, deck: str | No
         out.write_text(csv_export(notes), encoding="utf-8")
         return f"{len(notes)} questions as CSV"
 
+    def write_yaml(out: Path) -> str:
+        out.write_text(dump_native(bank), encoding="utf-8")
+        return f"{len(bank.questions)} questions in this bot's YAML, each with its id"
+
     writers: list[tuple[Path, Callable[[Path], str]]] = []
+    if yaml_out is not None:
+        writers.append((yaml_out, write_yaml))
     if anki is not None:
         writers.append((anki, write_anki))
     if csv is not None:
@@ -297,9 +311,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.bank_command == "check":
             return _bank_check(args.paths, args.json)
         if args.bank_command == "export":
-            if args.anki is None and args.csv is None:
-                _parser().error("bank export: give --anki OUT.apkg, --csv OUT.csv or both")
-            return _bank_export(args.path, args.anki, args.csv, args.deck)
+            if args.anki is None and args.csv is None and args.yaml is None:
+                _parser().error(
+                    "bank export: give --anki OUT.apkg, --csv OUT.csv or --yaml OUT.yaml"
+                )
+            return _bank_export(args.path, args.anki, args.csv, args.yaml, args.deck)
         return _bank_quiz(args.path, args.seed, args.json)
     from bot.runner import run
 

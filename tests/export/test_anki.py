@@ -206,12 +206,22 @@ def test_the_cli_exports_the_seed_as_anki_and_csv(seed: Bank, tmp_path: Path) ->
     assert len(list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))) == 18
 
 
+def test_the_cli_exports_this_bots_yaml_with_ids(seed: Bank, tmp_path: Path) -> None:
+    out = tmp_path / "seed.yaml"
+    run = bank_cli("export", str(SEED), "--yaml", str(out))
+    assert run.returncode == 0, run.stderr
+    assert f"{out}: 17 questions in this bot's YAML, each with its id" in run.stdout
+    again = load_bank(out)
+    assert again.errors == [] and again.bank is not None
+    assert [q.id for q in again.bank.questions] == [q.id for q in seed.questions]
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
         (("--anki", "{tmp}/missing/out.apkg"), 1, "cannot write {tmp}/missing/out.apkg: No such"),
         (("--anki", "{tmp}"), 2, "{tmp} is a folder"),
-        ((), 2, "give --anki OUT.apkg, --csv OUT.csv or both"),
+        ((), 2, "give --anki OUT.apkg, --csv OUT.csv or --yaml OUT.yaml"),
     ],
 )
 def test_the_cli_says_what_went_wrong_in_one_sentence(
