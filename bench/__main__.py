@@ -16,6 +16,7 @@ from bench import (
     leaderboard,
     retention,
     review,
+    server_banks,
     storage,
     typed,
 )
@@ -49,6 +50,13 @@ def main() -> None:
         ("cues", "7. Choice items against a cue-only guesser", cue_guesser.run),
         ("retention", "8. Spaced repetition: FSRS against other draws", retention.run),
         ("review", "9. /review at scale", review.run),
+        (
+            "server-banks",
+            "10. A server's own banks",
+            lambda r: server_banks.run(
+                r, 1000 if args.quick else server_banks.MAX_SERVER_QUESTIONS
+            ),
+        ),
     ]
     for name, title, scenario in scenarios:
         if args.only and name not in args.only:
