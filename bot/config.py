@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     discord_api_base_url: str = DISCORD_API_BASE_URL
     discord_gateway_url: str = DISCORD_GATEWAY_URL
     health_file: Path | None = None  # written every 30 s while connected (Docker HEALTHCHECK)
+    web_port: int | None = Field(default=None, ge=1, le=65535)  # None: no web server
+    web_host: str = "0.0.0.0"  # noqa: S104 - in a container, the published port reaches it
+    web_base_url: str | None = None  # how members reach it (default http://localhost:PORT)
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -68,6 +71,23 @@ class Settings(BaseSettings):
     @classmethod
     def _websocket_url(cls, value: str) -> str:
         return _url(value, ("ws", "wss"), DISCORD_GATEWAY_URL)
+
+    @field_validator("web_port", "web_base_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        return (
+            _url(value, ("http", "https"), "https://study.example.org").rstrip("/")
+            if value
+            else None
+        )
+
+    def web_public_url(self) -> str:
+        return self.web_base_url or f"http://localhost:{self.web_port}"
 
     @field_validator("log_level")
     @classmethod

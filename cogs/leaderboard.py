@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, cast
@@ -14,10 +13,7 @@ from discord.ext import commands
 from bot.bank.cloze import asking
 from bot.bank.text import shorten
 from bot.db.answers import (
-    count_ranked,
     get_streak,
-    leaderboard,
-    member_score,
     period_key_for,
 )
 from bot.db.reviews import review_stats
@@ -30,8 +26,8 @@ from bot.db.stats import (
     recent_answers,
     topic_scores,
 )
+from bot.discord_glue.boards import board_page
 from bot.discord_glue.client import StudyBot, UserError, reply, with_cog
-from bot.discord_glue.members import MemberDirectory
 from bot.discord_glue.render import (
     BOARD_LABELS,
     COLOUR,
@@ -43,6 +39,7 @@ from bot.discord_glue.render import (
 )
 from bot.study.periods import ALL_TIME
 from bot.study.streaks import shown
+from bot.web.server import member_link
 
 PAGE_SIZE = 10
 RETENTION_WINDOW = timedelta(days=30)
@@ -102,7 +99,7 @@ class Leaderboard(commands.Cog):
         self.bot = bot
         self.db = bot.services.db
         self.clock = bot.services.clock
-        self.members = MemberDirectory()
+        self.members = bot.members
 
     async def render(
         self, interaction: discord.Interaction[StudyBot], board: Board, period: Period, page: int
@@ -111,30 +108,10 @@ class Leaderboard(commands.Cog):
         assert guild is not None
         zone = await self.bot.zones.get(guild.id)
         key = period_key_for(period, self.clock.now(), zone)
-        gone = known_gone = self.members.departed(guild.id)
-        total = await count_ranked(self.db, guild.id, board, key, gone)
-        page = min(page, max(0, math.ceil(total / PAGE_SIZE) - 1))  # the board may have shrunk
-        rows = []
-        for _ in range(5):  # members who left are skipped; ask about each shown member once
-            rows = await leaderboard(
-                self.db,
-                guild.id,
-                board,
-                key,
-                limit=PAGE_SIZE,
-                offset=page * PAGE_SIZE,
-                exclude=gone,
-            )
-            newly = await self.members.check(
-                guild, [r.user_id for r in rows if r.user_id != interaction.user.id]
-            )
-            if not newly:
-                break
-            gone = gone | newly
-        if gone != known_gone:
-            total = await count_ranked(self.db, guild.id, board, key, gone)
-        pages = max(1, math.ceil(total / PAGE_SIZE))
-        own = await member_score(self.db, guild.id, board, key, interaction.user.id, gone)
+        ranked = await board_page(
+            self.db, self.members, guild, board, key, page, interaction.user.id
+        )
+        page, pages, own, rows = ranked.page, ranked.pages, ranked.own, ranked.rows
         embed = leaderboard_embed(
             [BoardLine(r.rank, r.user_id, r.points, r.correct, r.answered) for r in rows],
             period=period,
@@ -267,6 +244,9 @@ class Leaderboard(commands.Cog):
             lines.append(f"{mark} {prompt} · {when}{pending}")
         if lines:
             embed.add_field(name="Last answers", value="\n".join(lines)[:1024], inline=False)
+        link = await member_link(self.db, self.bot.services.settings, guild_id, target.id)
+        if own and link:
+            embed.add_field(name="Your progress page (only for you)", value=link, inline=False)
         await reply(interaction, embed=embed)
 
 

@@ -20,6 +20,7 @@ from typing import Literal
 from bot.db.database import Database
 from bot.db.reviews import NewReview, apply_review
 from bot.db.streaks import advance_streak
+from bot.metrics import ANSWERS_RECORDED
 from bot.study.periods import ALL_TIME, Period, period_keys
 from bot.study.streaks import Streak
 
@@ -157,7 +158,10 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
         )
         return AnswerOutcome(True, record, credits[2], streak)
 
-    return await db.write(tx)
+    outcome = await db.write(tx)
+    if outcome.recorded:
+        ANSWERS_RECORDED.labels(a.board).inc()
+    return outcome
 
 
 # --- reading ----------

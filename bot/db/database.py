@@ -34,6 +34,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.metrics import DB_WRITE_SECONDS
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -384,10 +386,12 @@ class Database:
         for each. If any write fails, the transaction is rolled back and each write is run again
         alone, so only the failing one fails; the common path pays for no savepoints."""
         conn = self._writer_conn
+        started = time.perf_counter()
         try:
             conn.execute("BEGIN IMMEDIATE")
             results = [fn(conn) for fn in writes]
             conn.execute("COMMIT")
+            DB_WRITE_SECONDS.observe(time.perf_counter() - started)
         except Exception as exc:
             if conn.in_transaction:
                 try:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.db.answers import count_open_answers
 from bot.db.database import Database
+from bot.metrics import POSTS_SENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,11 +288,12 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
 
 async def confirm_post(db: Database, post_id: int, message_id: int, now: int) -> None:
     """The claimed post was sent as ``message_id`` (its thread, if any, is set after)."""
-    await db.execute(
+    if await db.execute(
         "UPDATE posts SET state = 'posted', message_id = ?, posted_at = ? "
         "WHERE id = ? AND state = 'claimed'",
         (message_id, now, post_id),
-    )
+    ):
+        POSTS_SENT.inc()
 
 
 async def set_post_item(db: Database, post_id: int, item: str) -> None:

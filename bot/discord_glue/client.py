@@ -27,9 +27,15 @@ from bot.db import Database, DatabaseClosed, DatabaseFull
 from bot.db.guilds import GuildZones
 from bot.db.state import get_state, set_state
 from bot.discord_glue.loopwatch import LoopWatch
+from bot.discord_glue.members import MemberDirectory
 from bot.discord_glue.render import fit_content
-from bot.discord_glue.tuning import throttle_bucket_sweep, yield_between_gateway_events
+from bot.discord_glue.tuning import (
+    observe_acknowledgements,
+    throttle_bucket_sweep,
+    yield_between_gateway_events,
+)
 from bot.items.library import BankLibrary
+from bot.metrics import CLICK_ACK_SECONDS
 from bot.server_banks import ServerBanks
 
 log = logging.getLogger(__name__)
@@ -42,6 +48,7 @@ EXTENSIONS = (
     "cogs.review",
     "cogs.export",
     "cogs.banks",
+    "cogs.web",
     "cogs.leaderboard",
     "cogs.privacy",
 )
@@ -73,6 +80,16 @@ def heartbeat_age(path: Path) -> float | None:
         return time.time() - float(text[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    connected: bool
+    database_writable: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.connected and self.database_writable
 
 
 class UserError(Exception):
@@ -336,6 +353,7 @@ class StudyBot(commands.Bot):
         )
         throttle_bucket_sweep(self.http)
         yield_between_gateway_events()
+        observe_acknowledgements(CLICK_ACK_SECONDS.observe)
         self.services = services
         self.extensions_to_load = extensions
         self.reidentify_delay = reidentify_delay
@@ -347,6 +365,7 @@ class StudyBot(commands.Bot):
         self._was_ready = False
         self.zones = GuildZones(services.db)
         self.server_banks = ServerBanks(services.db, services.banks)
+        self.members = MemberDirectory()  # who has left a server, shared by every feature
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not initial:
@@ -412,10 +431,22 @@ class StudyBot(commands.Bot):
 
     @tasks.loop(seconds=HEARTBEAT_SECONDS)
     async def heartbeat(self) -> None:
-        """Touch the health file while connected; `python -m bot health` reads it."""
+        """Touch the health file while healthy; `python -m bot health` reads it."""
         path = self.services.settings.health_file
-        if path is not None and self.connected_now():
+        if path is not None and (await self.health()).ok:
             await self._health_file(write_heartbeat, path, self.latency)
+
+    async def health(self) -> Health:
+        """Connected to the gateway, and the database takes a write: what the health file and
+        the web server's /healthz both report."""
+        connected = self.connected_now()
+        try:
+            await set_state(self.db, "health:checked", str(int(time.time())))
+            writable = True
+        except Exception as exc:  # any failure to write is what this check is for
+            log.warning("health: the database did not take a write: %s", exc)
+            writable = False
+        return Health(connected, writable)
 
     async def _health_file(self, fn: Callable[..., None], *args: Any) -> None:
         await asyncio.get_running_loop().run_in_executor(self._health_io, fn, *args)

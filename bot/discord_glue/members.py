@@ -21,6 +21,7 @@ class MemberDirectory:
     def __init__(self, remember: float = REMEMBER_SECONDS) -> None:
         self.remember = remember
         self._known: dict[tuple[int, int], tuple[bool, float]] = {}
+        self._names: dict[tuple[int, int], str] = {}  # display names seen while asking
 
     def departed(self, guild_id: int) -> frozenset[int]:
         now = time.monotonic()
@@ -46,15 +47,26 @@ class MemberDirectory:
         return frozenset(gone)
 
     async def _ask(self, guild: discord.Guild, user_id: int) -> bool:
-        if guild.get_member(user_id) is not None:
-            return True
-        try:
-            await guild.fetch_member(user_id)
-        except discord.NotFound:
-            return False
-        except discord.HTTPException as exc:
-            log.warning("could not check member %s of %s: %s", user_id, guild.id, exc)
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.NotFound:
+                return False
+            except discord.HTTPException as exc:
+                log.warning("could not check member %s of %s: %s", user_id, guild.id, exc)
+                return True
+        self._names[(guild.id, user_id)] = member.display_name
         return True
+
+    async def display_name(self, guild: discord.Guild, user_id: int) -> str | None:
+        """The member's name in the server (None if they left or Discord cannot say), asked
+        of Discord at most once while it is remembered."""
+        gone = await self.check(guild, [user_id])
+        if gone:
+            return None
+        return self._names.get((guild.id, user_id))
 
     def forget(self, guild_id: int, user_id: int) -> None:
         self._known.pop((guild_id, user_id), None)
+        self._names.pop((guild_id, user_id), None)

@@ -13,7 +13,7 @@ import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import discord
 from discord.gateway import DiscordWebSocket
@@ -116,3 +116,30 @@ def global_limit_cleared(http: discord.http.HTTPClient) -> Callable[[], Awaitabl
             await event.wait()
 
     return cleared
+
+
+def observe_acknowledgements(observe: Callable[[float], object]) -> None:
+    """Call ``observe`` with the seconds from each interaction's creation (its snowflake) to the
+    bot's first response to it, whatever answered it (a reply, a defer, a modal, an edit).
+
+    Every first response goes through one method of discord.py's webhook adapter, so wrapping it
+    measures every command and click in one place.
+    """
+    adapter = discord.webhook.async_.AsyncWebhookAdapter
+    create = adapter.create_interaction_response
+    if hasattr(create, "__wrapped__"):
+        return
+
+    def timed(self: Any, interaction_id: int, token: str, **kwargs: Any) -> Any:
+        request = create(self, interaction_id, token, **kwargs)
+
+        async def answered() -> Any:
+            result = await request
+            created = discord.utils.snowflake_time(interaction_id)
+            observe((discord.utils.utcnow() - created).total_seconds())
+            return result
+
+        return answered()
+
+    timed.__wrapped__ = create  # type: ignore[attr-defined]
+    adapter.create_interaction_response = timed  # type: ignore[method-assign]

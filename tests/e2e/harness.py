@@ -22,7 +22,12 @@ START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 class BotHarness:
     def __init__(
-        self, emu: Emulator, folder: Path, *, extensions: tuple[str, ...] = EXTENSIONS
+        self,
+        emu: Emulator,
+        folder: Path,
+        *,
+        extensions: tuple[str, ...] = EXTENSIONS,
+        **settings: object,
     ) -> None:
         self.emu = emu
         self.folder = folder
@@ -34,6 +39,7 @@ class BotHarness:
             discord_api_base_url=emu.base_url,
             discord_gateway_url=emu.gateway_url,
             _env_file=None,  # type: ignore[call-arg]
+            **settings,  # type: ignore[arg-type]
         )
         self.banks = BankLibrary.load([BUNDLED_BANKS])
         self.guild: Guild = next(iter(emu.guilds.values()))
