@@ -660,7 +660,7 @@ class Qotd(
             skip_buttons(schedule.id, [q.id for q in questions]),
         )
 
-    @app_commands.command(name="upcoming", description="The next questions, to skip some")
+    @app_commands.command(name="upcoming", description="The next questions, each with Skip")
     @app_commands.describe(channel="The channel (default: this one)")
     async def upcoming(
         self, interaction: discord.Interaction[StudyBot], channel: discord.TextChannel | None = None
