@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bot.db.answers import count_open_answers
 from bot.db.database import Database
@@ -23,7 +24,8 @@ class ScheduleSpec:
     role_id: int | None = None
     reveal_after_min: int | None = None
     thread: bool = False
-    format: str = "auto"  # how questions are asked: 'auto', 'choice' or 'recall'
+    # how questions are asked: 'auto', 'choice', 'recall' or 'discussion' (no answers)
+    format: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class Post:
     posted_at: int | None
     reveal_at: int
     item: str | None = None  # the item asked, as JSON (bot.items.model.Item.dumps)
+    discussion: bool = False  # posted for discussion only: no answers, the thread is the point
 
 
 def _schedule(row: sqlite3.Row) -> Schedule:
@@ -85,7 +88,12 @@ def _schedule(row: sqlite3.Row) -> Schedule:
 
 
 def _post(row: sqlite3.Row) -> Post:
-    return Post(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
+    return _post_of({k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
+
+
+def _post_of(values: dict[str, object]) -> Post:
+    values["discussion"] = bool(values.get("discussion"))
+    return Post(**values)  # type: ignore[arg-type]
 
 
 async def save_schedule(
@@ -211,10 +219,12 @@ async def move_schedule(
 
 @dataclass(frozen=True, slots=True)
 class Rotation:
-    """Where a channel is in its rotation: the current cycle and the questions asked in it."""
+    """Where a channel is in its rotation: the current cycle and the questions asked in it, and
+    per cycle (this one or the next) the questions moved to its end, in the order moved."""
 
     cycle: int
     used: frozenset[str]
+    deferred: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 async def channel_rotation(db: Database, channel_id: int) -> Rotation:
@@ -224,9 +234,31 @@ async def channel_rotation(db: Database, channel_id: int) -> Rotation:
         "(SELECT max(cycle) FROM channel_used WHERE channel_id = ?1)",
         (channel_id,),
     )
-    if not rows:
-        return Rotation(1, frozenset())
-    return Rotation(rows[0][0], frozenset(r[1] for r in rows))
+    cycle = rows[0][0] if rows else 1
+    moved = await db.fetchall(
+        "SELECT cycle, question_id FROM channel_deferred WHERE channel_id = ? AND cycle >= ? "
+        "ORDER BY cycle, position",
+        (channel_id, cycle),
+    )
+    deferred: dict[int, tuple[str, ...]] = {}
+    for row in moved:
+        deferred[row[0]] = (*deferred.get(row[0], ()), row[1])
+    return Rotation(cycle, frozenset(r[1] for r in rows), deferred)
+
+
+def _defer(conn: sqlite3.Connection, channel_id: int, cycle: int, question_id: str) -> None:
+    conn.execute(
+        "INSERT INTO channel_deferred (channel_id, cycle, question_id, position) "
+        "VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM channel_deferred "
+        "WHERE channel_id = ?1 AND cycle = ?2)) "
+        "ON CONFLICT DO UPDATE SET position = excluded.position",
+        (channel_id, cycle, question_id),
+    )
+
+
+async def defer_question(db: Database, channel_id: int, cycle: int, question_id: str) -> None:
+    """Move a question to the end of the channel's ``cycle``: asked after every other one."""
+    await db.write(lambda conn: _defer(conn, channel_id, cycle, question_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +274,7 @@ class Claim:
     reveal_at: int
     next_due: int
     item: str | None = None  # the item the post asks, as JSON
+    discussion: bool = False
 
 
 async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
@@ -255,8 +288,8 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
         rows = list(
             conn.execute(
                 "INSERT INTO posts (guild_id, channel_id, schedule_id, local_date, bank, "
-                "question_id, nonce, claimed_at, reveal_at, item) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
+                "question_id, nonce, claimed_at, reveal_at, item, discussion) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
                 (
                     claim.guild_id,
                     claim.channel_id,
@@ -268,6 +301,7 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
                     now,
                     claim.reveal_at,
                     claim.item,
+                    int(claim.discussion),
                 ),
             ).fetchall()
         )
@@ -353,7 +387,8 @@ async def get_post(db: Database, post_id: int) -> Post | None:
 async def channel_post_on(db: Database, channel_id: int, local_date: str) -> Post | None:
     """The channel's post of a local date, whichever schedule made it."""
     row = await db.fetchone(
-        "SELECT * FROM posts WHERE channel_id = ? AND local_date = ? AND state <> 'failed'",
+        "SELECT * FROM posts WHERE channel_id = ? AND local_date = ? "
+        "AND state NOT IN ('failed', 'replaced')",
         (channel_id, local_date),
     )
     return _post(row) if row else None
@@ -370,3 +405,102 @@ async def posts_to_reveal(db: Database, now: int, limit: int = 500) -> list[Post
 async def unconfirmed_posts(db: Database) -> list[Post]:
     rows = await db.fetchall("SELECT * FROM posts WHERE state = 'claimed' ORDER BY claimed_at")
     return [_post(r) for r in rows]
+
+
+async def replace_post(db: Database, post_id: int) -> bool:
+    """Close an open post for a replacement of its date, atomically: its answers reach the boards
+    (they keep their points), its date is left to the replacement, and its question goes back to
+    the end of the channel's cycle. False when it was not open any more (revealed meanwhile)."""
+
+    def tx(conn: sqlite3.Connection) -> bool:
+        rows = list(
+            conn.execute(
+                "UPDATE posts SET state = 'replaced', schedule_id = NULL "
+                "WHERE id = ? AND state = 'posted' RETURNING channel_id, question_id",
+                (post_id,),
+            ).fetchall()
+        )
+        if not rows:
+            return False
+        channel_id, question_id = rows[0]
+        count_open_answers(conn, post_id)
+        cycles = list(
+            conn.execute(
+                "DELETE FROM channel_used WHERE channel_id = ?1 AND question_id = ?2 AND cycle = "
+                "(SELECT max(cycle) FROM channel_used WHERE channel_id = ?1) RETURNING cycle",
+                (channel_id, question_id),
+            ).fetchall()
+        )
+        if cycles:
+            _defer(conn, channel_id, cycles[0][0], question_id)
+        return True
+
+    return await db.write(tx)
+
+
+async def open_post(db: Database, channel_id: int) -> Post | None:
+    """The channel's newest post still open for answers."""
+    row = await db.fetchone(
+        "SELECT * FROM posts WHERE channel_id = ? AND state = 'posted' "
+        "ORDER BY local_date DESC, id DESC LIMIT 1",
+        (channel_id,),
+    )
+    return _post(row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedPost:
+    """A revealed post with what members did with it."""
+
+    post: Post
+    answered: int
+    right: int
+    grades: tuple[int, int, int, int]  # self-grades Again, Hard, Good, Easy
+
+
+async def count_archived(db: Database, guild_id: int, channel_id: int) -> int:
+    return int(
+        await db.scalar(
+            "SELECT count(*) FROM posts WHERE channel_id = ? AND state = 'revealed' "
+            "AND guild_id = ?",
+            (channel_id, guild_id),
+        )
+    )
+
+
+async def archived_posts(
+    db: Database, guild_id: int, channel_id: int, *, limit: int, offset: int
+) -> list[ArchivedPost]:
+    """The channel's revealed posts, newest first, with their answer and self-grade counts."""
+    rows = await db.fetchall(
+        "SELECT p.*, "
+        "(SELECT count(*) FROM answers a WHERE a.post_id = p.id) AS n_answered, "
+        "(SELECT count(*) FROM answers a WHERE a.post_id = p.id AND a.correct) AS n_right, "
+        "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 1) AS g1, "
+        "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 2) AS g2, "
+        "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 3) AS g3, "
+        "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 4) AS g4 "
+        "FROM posts p WHERE p.channel_id = ? AND p.state = 'revealed' AND p.guild_id = ? "
+        "ORDER BY p.local_date DESC, p.id DESC LIMIT ? OFFSET ?",
+        (channel_id, guild_id, limit, offset),
+    )
+    stats = ("n_answered", "n_right", "g1", "g2", "g3", "g4")
+    return [
+        ArchivedPost(
+            _post_of({k: r[k] for k in r.keys() if k not in stats}),  # noqa: SIM118 - sqlite3.Row
+            r["n_answered"],
+            r["n_right"],
+            (r["g1"], r["g2"], r["g3"], r["g4"]),
+        )
+        for r in rows
+    ]
+
+
+async def replaced_messages(db: Database, channel_id: int, local_date: str) -> list[int]:
+    """The messages of the channel's posts of a date that were replaced, oldest first."""
+    rows = await db.fetchall(
+        "SELECT message_id FROM posts WHERE channel_id = ? AND local_date = ? "
+        "AND state = 'replaced' ORDER BY id",
+        (channel_id, local_date),
+    )
+    return [r[0] for r in rows]

@@ -73,11 +73,12 @@ async def recent_answers(
 
 
 async def missed_post_since(db: Database, guild_id: int, day: str) -> bool:
-    """Whether a question of the day after ``day`` closed (was revealed) in this server."""
+    """Whether a question of the day after ``day`` closed (was revealed) in this server (a post for
+    discussion asks no answer, so nobody misses it)."""
     return bool(
         await db.scalar(
             "SELECT EXISTS (SELECT 1 FROM posts WHERE guild_id = ? AND local_date > ? "
-            "AND state = 'revealed')",
+            "AND state = 'revealed' AND NOT discussion)",
             (guild_id, day),
         )
     )

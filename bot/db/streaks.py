@@ -18,7 +18,8 @@ def advance_streak(
         conn.execute(
             "SELECT current, best, last_date, EXISTS (SELECT 1 FROM posts p "
             "WHERE p.guild_id = s.guild_id AND p.local_date > s.last_date "
-            "AND p.local_date < ? AND p.state IN ('posted', 'revealed')) AS missed "
+            "AND p.local_date < ? AND p.state IN ('posted', 'revealed') AND NOT p.discussion) "
+            "AS missed "
             "FROM streaks s WHERE guild_id = ? AND user_id = ?",
             (local_date, guild_id, user_id),
         ).fetchall()

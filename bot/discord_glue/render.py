@@ -192,6 +192,34 @@ class PostView:
     reveal_at: datetime
     answered: int
     revealed: bool = False
+    discussion: bool = False  # an open question: no answers, discussed in its thread
+    replaced: bool = False  # closed by /qotd skip for another question of the same date
+
+
+REPLACED = (
+    "This question was replaced by another one for today. Answers already given keep their points."
+)
+
+
+def _closing_line(view: PostView) -> str:
+    item = view.item
+    if view.replaced:
+        return REPLACED
+    if view.discussion:
+        if view.revealed:
+            return "Discussion closed: one way to answer it is posted below."
+        return (
+            "No buttons today: share your answer in the discussion thread. One way to answer it "
+            f"is posted {ts(view.reveal_at, 'R')}."
+        )
+    if view.revealed:
+        return "Answers are closed: the answer is revealed below."
+    if item.is_choice:
+        return f"Answer with the buttons below. The answer is revealed {ts(view.reveal_at, 'R')}."
+    return (
+        "Think of your answer, then press **Answer privately** to check it against the key "
+        f"points and grade yourself. The full answer is revealed {ts(view.reveal_at, 'R')}."
+    )
 
 
 def qotd_title(day: date) -> str:
@@ -200,17 +228,7 @@ def qotd_title(day: date) -> str:
 
 def qotd_embed(view: PostView) -> discord.Embed:
     item = view.item
-    if view.revealed:
-        closing = "Answers are closed: the answer is revealed below."
-    elif item.is_choice:
-        closing = (
-            f"Answer with the buttons below. The answer is revealed {ts(view.reveal_at, 'R')}."
-        )
-    else:
-        closing = (
-            "Think of your answer, then press **Answer privately** to check it against the key "
-            f"points and grade yourself. The full answer is revealed {ts(view.reveal_at, 'R')}."
-        )
+    closing = _closing_line(view)
     body = f"{item_prompt_text(view.question, item)}\n\n{{options}}\n\n{closing}"
     options = option_lines(item, mark_correct=view.revealed)
     description = body.replace("{options}", cut(options, MAX_DESCRIPTION - len(body)))
@@ -218,6 +236,8 @@ def qotd_embed(view: PostView) -> discord.Embed:
     embed = discord.Embed(title=qotd_title(view.local_date), description=description, colour=COLOUR)
     meta = question_meta(view.question)
     count = f"{view.answered} answered" if view.answered != 1 else "1 answered"
+    if view.discussion:
+        count = "For discussion"
     embed.set_footer(text=f"{meta} · {count}" if meta else count)
     return embed
 
@@ -343,6 +363,17 @@ def reveal_embeds(
         stats = f"{graded} checked their answer privately" + (f" ({spread})" if graded else "")
         lead = f"{prompt_text(question)}\n\n{stats}"
     return answer_embeds(question, title=f"Answer · {qotd_title(day)}", colour=RIGHT, lead=lead)
+
+
+def discussion_reveal_embeds(question: Question, day: date) -> list[discord.Embed]:
+    """The reveal of a discussion post: the question and the reference answer, offered as one
+    way to answer it (an open question has no single right answer)."""
+    return answer_embeds(
+        question,
+        title=f"One way to answer it · {qotd_title(day)}",
+        colour=RIGHT,
+        lead=prompt_text(question),
+    )
 
 
 # --- quizzes ---------------------------------------------------------------------------------

@@ -3,6 +3,9 @@
 They are DynamicItems: the custom_id names the post and the choice (``qotd:<post>:<choice>``), so
 a click works after a restart and on posts the bot never cached. A post asked as recall has one
 "Answer privately" button instead, which opens the recall flow (bot/discord_glue/recall.py).
+
+Also the buttons of the private lists: Skip in /qotd upcoming (``qotd:skip:<schedule>:<question>``)
+and the pages of /qotd archive (``qotd:archive:<channel>:<page>``).
 """
 
 from __future__ import annotations
@@ -38,6 +41,14 @@ class QotdButtons(RecallHandler, Protocol):
 
     async def answer(
         self, interaction: discord.Interaction[StudyBot], post_id: int, choice: int
+    ) -> None: ...
+
+    async def skip_upcoming(
+        self, interaction: discord.Interaction[StudyBot], schedule_id: int, question_id: str
+    ) -> None: ...
+
+    async def archive_page(
+        self, interaction: discord.Interaction[StudyBot], channel_id: int, page: int
     ) -> None: ...
 
 
@@ -83,19 +94,117 @@ class AnswerButton(
         await with_cog(interaction, COG_NAME, answer)
 
 
+STALE_LIST = "This list is out of date and nothing was changed: run the command again."
+MAX_PAGE = 10**6  # more pages than any channel's archive has
+
+
+class SkipButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"qotd:skip:(?P<schedule>\d+):(?P<question>[\w-]{1,64})",
+):
+    """Move one of the next questions of a schedule to the end of its cycle."""
+
+    def __init__(self, schedule_id: int, question_id: str, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"qotd:skip:{schedule_id}:{question_id}",
+            )
+        )
+        self.schedule_id = schedule_id
+        self.question_id = question_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> SkipButton:
+        return cls(int(match["schedule"]), match["question"], "Skip")
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        async def skip(cog: QotdButtons) -> None:
+            if not is_row_id(self.schedule_id):
+                raise UserError(STALE_LIST)
+            await cog.skip_upcoming(interaction, self.schedule_id, self.question_id)
+
+        await with_cog(interaction, COG_NAME, skip)
+
+
+class ArchivePageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"qotd:archive:(?P<channel>\d+):(?P<page>\d+)",
+):
+    """Previous or Next in /qotd archive: the custom_id names the page it shows."""
+
+    def __init__(self, channel_id: int, page: int, label: str, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"qotd:archive:{channel_id}:{page}",
+                disabled=disabled,
+            )
+        )
+        self.channel_id = channel_id
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ArchivePageButton:
+        return cls(int(match["channel"]), int(match["page"]), "Page")
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        async def page(cog: QotdButtons) -> None:
+            if not is_row_id(self.channel_id) or self.page > MAX_PAGE:
+                raise UserError(STALE_LIST)
+            await cog.archive_page(interaction, self.channel_id, self.page)
+
+        await with_cog(interaction, COG_NAME, page)
+
+
+def archive_buttons(channel_id: int, page: int, pages: int) -> discord.ui.View:
+    """Previous and Next, each naming the page it opens (disabled at either end)."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ArchivePageButton(channel_id, max(page - 1, 0), "◀ Previous", disabled=page == 0))
+    view.add_item(ArchivePageButton(channel_id, page + 1, "Next ▶", disabled=page + 1 >= pages))
+    return view
+
+
+def skip_buttons(schedule_id: int, question_ids: list[str]) -> discord.ui.View:
+    """One Skip button per listed question, numbered as the list is."""
+    view = discord.ui.View(timeout=None)
+    for n, question_id in enumerate(question_ids, 1):
+        view.add_item(SkipButton(schedule_id, question_id, f"Skip {n}"))
+    return view
+
+
 RECALL = RecallComponents("qotd", COG_NAME, "Answer privately")
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
+    SkipButton,
+    ArchivePageButton,
     *RECALL.dynamic_items,
 )
 
 
-def answer_view(post_id: int, item: Item, *, revealed: bool = False) -> discord.ui.View:
-    """One button per option (once revealed, all disabled and the right one green), or for a
-    recall item the button that opens the private checklist."""
+def answer_view(
+    post_id: int, item: Item, *, revealed: bool = False, closed: bool = False
+) -> discord.ui.View:
+    """One button per option (once revealed, all disabled and the right one green; once
+    ``closed`` without a reveal, all disabled alike), or for a recall item the button that opens
+    the private checklist."""
     view = discord.ui.View(timeout=None)
     if not item.is_choice:
-        view.add_item(RECALL.show_button(post_id, disabled=revealed))
+        view.add_item(RECALL.show_button(post_id, disabled=revealed or closed))
         return view
     for i in range(len(item.options or ())):
         style = (
@@ -103,5 +212,5 @@ def answer_view(post_id: int, item: Item, *, revealed: bool = False) -> discord.
             if revealed and i == item.correct
             else discord.ButtonStyle.secondary
         )
-        view.add_item(AnswerButton(post_id, i, style=style, disabled=revealed))
+        view.add_item(AnswerButton(post_id, i, style=style, disabled=revealed or closed))
     return view

@@ -1,11 +1,14 @@
-"""/qotd: admins set up the question of the day; members answer it with buttons."""
+"""/qotd: admins set up and manage the question of the day; members answer it with buttons and
+read past questions in /qotd archive."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -36,8 +39,17 @@ from bot.study.schedule import (
     suggest_timezones,
 )
 from bot.study.scoring import qotd_points
-from cogs.qotd.buttons import COG_NAME, OUT_OF_DATE, RECALL, QotdButtons
-from cogs.qotd.posting import Poster, qotd_kinds
+from cogs.qotd.buttons import (
+    COG_NAME,
+    OUT_OF_DATE,
+    RECALL,
+    STALE_LIST,
+    QotdButtons,
+    archive_buttons,
+    skip_buttons,
+)
+from cogs.qotd.pages import ARCHIVE_PAGE, UPCOMING, archive_embed, upcoming_embed
+from cogs.qotd.posting import DISCUSSION, Poster, qotd_kinds
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +60,18 @@ SCHEDULE_OPTIONS = {
     "days": "daily, weekdays, weekends or days like mon,wed,fri",
     "role": "A role to ping with each question",
     "thread": "Open a discussion thread under each question",
-    "format": "auto: the best way to ask each question (default); choice: buttons only; "
-    "recall: members check themselves privately",
+    "format": "auto (default), choice (buttons), recall (self-graded) or discussion (a thread)",
 }
-FORMATS = ("auto", "choice", "recall")
+FORMATS = ("auto", "choice", "recall", DISCUSSION)
+Format = Literal["auto", "choice", "recall", "discussion"]
 FORMAT_NAMES = {
     "auto": "the best way for each question",
     "choice": "multiple choice only",
     "recall": "recall, self-graded",
+    DISCUSSION: "discussion only (no answers or points; the thread is the point)",
 }
+# Every member may read past questions; every other /qotd command needs Manage Server.
+FOR_MEMBERS = frozenset({"archive"})
 
 TICK_SECONDS = 30
 # Answers worked on at once; more clicks are acknowledged first ("thinking..."), then served.
@@ -107,8 +122,9 @@ def _settings_diff(
     ]
 
 
+# No default_permissions: Discord applies a group's to every subcommand, and /qotd archive is for
+# every member. interaction_check requires Manage Server for the others.
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
 class Qotd(
     commands.GroupCog,
     name=COG_NAME,
@@ -173,6 +189,9 @@ class Qotd(
     async def interaction_check(self, interaction: discord.Interaction[StudyBot]) -> bool:  # type: ignore[override]
         if interaction.guild is None:
             raise app_commands.NoPrivateMessage()
+        command = interaction.command
+        if command is not None and command.name in FOR_MEMBERS:
+            return True
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
         return True
@@ -235,7 +254,9 @@ class Qotd(
 
     def _check_bank(self, guild_id: int | None, bank: str | None, fmt: str = "auto") -> Bank:
         if fmt not in FORMATS:
-            raise UserError(f"There is no format {fmt!r}: choose auto, choice or recall.")
+            raise UserError(
+                f"There is no format {fmt!r}: choose auto, choice, recall or discussion."
+            )
         chosen = self.banks.choose(guild_id, bank)
         if chosen is None:
             known = self.banks.names(guild_id)
@@ -248,6 +269,18 @@ class Qotd(
                 "pick another bank" + (" or the format auto." if fmt == "choice" else ".")
             )
         return chosen
+
+    def _check_discussion(self, channel: discord.TextChannel, fmt: str) -> None:
+        """A discussion post always opens a thread: without the permissions it is pointless."""
+        if fmt != DISCUSSION:
+            return
+        perms = channel.permissions_for(channel.guild.me)
+        missing = discord.Permissions(NEEDED_FOR_THREADS.value & ~perms.value)
+        if missing.value:
+            raise UserError(
+                f"The discussion format opens a thread under each question, and I am missing "
+                f"{_permission_names(missing)} in {channel.mention}: grant them, then try again."
+            )
 
     async def _first_due(
         self, channel_id: int, now: datetime, local_time: str, days: int, zone: str
@@ -284,12 +317,13 @@ class Qotd(
         self, schedule: store.Schedule, due: datetime, channel: discord.TextChannel
     ) -> list[str]:
         bank = self.banks.get(schedule.bank)
+        discussion = schedule.format == DISCUSSION
         lines = [
             f"Question of the day set for {channel.mention}: {schedule.local_time} "
             f"{schedule.timezone}, {describe_days(schedule.days)}, from "
             f"**{bank.name if bank else schedule.bank}**"
             + (f", pinging <@&{schedule.role_id}>" if schedule.role_id else "")
-            + (", with a discussion thread" if schedule.thread else "")
+            + (", with a discussion thread" if schedule.thread or discussion else "")
             + (f", asked as {FORMAT_NAMES[schedule.format]}" if schedule.format != "auto" else "")
             + ".",
         ]
@@ -300,7 +334,9 @@ class Qotd(
                 f"First question: {ts(due, 'F')} ({ts(due, 'R')}). "
                 f"Answers revealed {_describe_reveal(schedule.reveal_after_min)}."
             )
-        missing = self._missing_permissions(channel, schedule.thread)
+        missing = self._missing_permissions(
+            channel, schedule.thread or schedule.format == DISCUSSION
+        )
         if missing:
             lines.append(f"⚠️ I am missing permissions in {channel.mention}: {missing}.")
         return lines
@@ -324,7 +360,7 @@ class Qotd(
         bank: str | None = None,
         reveal_after: app_commands.Range[int, REVEAL_AFTER_MIN, REVEAL_AFTER_MAX] | None = None,
         thread: bool = False,
-        format: Literal["auto", "choice", "recall"] = "auto",
+        format: Format = "auto",
     ) -> None:
         assert interaction.guild_id is not None
         try:
@@ -338,6 +374,7 @@ class Qotd(
             await self._check_role(interaction, role)
         self._check_reveal_after(reveal_after)
         chosen = self._check_bank(interaction.guild_id, bank, format)
+        self._check_discussion(target, format)
         previous = await store.get_schedule(self.db, interaction.guild_id, target.id)
         schedule, due = await self._save(
             interaction,
@@ -397,7 +434,7 @@ class Qotd(
         bank: str | None = None,
         reveal_after: app_commands.Range[int, REVEAL_AFTER_MIN, REVEAL_AFTER_MAX] | None = None,
         thread: bool | None = None,
-        format: Literal["auto", "choice", "recall"] | None = None,
+        format: Format | None = None,
     ) -> None:
         """Change only the settings given; the others stay as they are (pause included)."""
         assert interaction.guild_id is not None
@@ -424,6 +461,7 @@ class Qotd(
         bank_key = current.bank
         if bank is not None or format is not None:  # the bank must suit the format
             bank_key = self._check_bank(interaction.guild_id, bank or current.bank, fmt).key
+        self._check_discussion(target, fmt)
         role_id = None if clear_role else (role.id if role is not None else current.role_id)
         schedule, due = await self._save(
             interaction,
@@ -502,6 +540,7 @@ class Qotd(
                 f"{state} · {s.local_time} {s.timezone}, {describe_days(s.days)}",
                 f"Bank: {bank.name if bank else s.bank} · {max(total - len(used), 0)} of {total} "
                 "questions left in this cycle",
+                f"Format: {FORMAT_NAMES.get(s.format, s.format)}",
             ]
             if not s.paused and not s.error:
                 lines.append(f"Next: {ts(datetime.fromtimestamp(s.next_due, UTC), 'F')}")
@@ -590,6 +629,180 @@ class Qotd(
             f"Removed the question of the day from {channel.mention}. Answers and scores are kept.",
         )
 
+    # --- the rotation ahead, and today's post ----------
+    async def _lineup(self, schedule: store.Schedule) -> list[tuple[Question, int]]:
+        """The next questions the schedule will post (each once), with the cycle of each."""
+        bank = self.banks.get(schedule.bank)
+        if bank is None:
+            raise UserError(
+                f"The bank {schedule.bank!r} is no longer loaded: pick another with /qotd edit."
+            )
+        turn = await store.channel_rotation(self.db, schedule.channel_id)
+        kinds = qotd_kinds(schedule.format)
+        lineup: list[tuple[Question, int]] = []
+        for question, cycle in islice(
+            self.poster.lineup(bank, turn, schedule.channel_id, kinds), UPCOMING
+        ):
+            if any(question.id == q.id for q, _ in lineup):
+                break  # a bank of fewer questions has come round again
+            lineup.append((question, cycle))
+        return lineup
+
+    async def _upcoming_page(
+        self, schedule: store.Schedule
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        questions = [q for q, _ in await self._lineup(schedule)]
+        if not questions:
+            raise UserError(f"<#{schedule.channel_id}> has no question it can ask next.")
+        return (
+            upcoming_embed(schedule.channel_id, questions),
+            skip_buttons(schedule.id, [q.id for q in questions]),
+        )
+
+    @app_commands.command(name="upcoming", description="The next questions, each with Skip")
+    @app_commands.describe(channel="The channel (default: this one)")
+    async def upcoming(
+        self, interaction: discord.Interaction[StudyBot], channel: discord.TextChannel | None = None
+    ) -> None:
+        schedule = await self._schedule_for(interaction, channel)
+        embed, view = await self._upcoming_page(schedule)
+        await reply(interaction, embed=embed, view=view)
+
+    async def skip_upcoming(
+        self, interaction: discord.Interaction[StudyBot], schedule_id: int, question_id: str
+    ) -> None:
+        """Skip in /qotd upcoming: checked again here, since a custom_id can be forged or stale."""
+        if not interaction.permissions.manage_guild:
+            raise UserError("You need the Manage Server permission to skip questions.")
+        schedule = await store.schedule_by_id(self.db, schedule_id)
+        if schedule is None or schedule.guild_id != interaction.guild_id:
+            raise UserError(STALE_LIST)
+        cycles = [cycle for q, cycle in await self._lineup(schedule) if q.id == question_id]
+        if not cycles:
+            raise UserError(STALE_LIST)
+        await store.defer_question(self.db, schedule.channel_id, cycles[0], question_id)
+        embed, view = await self._upcoming_page(schedule)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    async def _post_to_replace(self, schedule: store.Schedule) -> store.Post:
+        """Today's post of the schedule's channel, if it can still be replaced."""
+        now = self._now()
+        today = now.astimezone(ZoneInfo(schedule.timezone)).date()
+        where = f"<#{schedule.channel_id}>"
+        post = await store.channel_post_on(self.db, schedule.channel_id, today.isoformat())
+        if post is None:
+            raise UserError(f"There is no question in {where} today, so there is none to replace.")
+        if post.state == "revealed" or now.timestamp() >= post.reveal_at:
+            raise UserError(f"Today's question in {where} is already revealed: it stays.")
+        if post.state != "posted":
+            raise UserError(f"Today's question in {where} is being posted: try again in a minute.")
+        bank = self.banks.get(schedule.bank)
+        turn = await store.channel_rotation(self.db, schedule.channel_id)
+        kinds = qotd_kinds(schedule.format)
+        channel_id = schedule.channel_id
+        if bank is None or not self.poster.pick_instead(
+            bank, turn, channel_id, kinds, post.question_id
+        ):
+            raise UserError(f"The bank of {where} has no other question to ask instead.")
+        return post
+
+    @app_commands.command(name="skip", description="Replace today's question with another one")
+    @app_commands.describe(channel="The channel (default: this one)")
+    async def skip(
+        self, interaction: discord.Interaction[StudyBot], channel: discord.TextChannel | None = None
+    ) -> None:
+        schedule = await self._schedule_for(interaction, channel)
+        post = await self._post_to_replace(schedule)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        new = await self.poster.replace(post, schedule, self._now())
+        if new is None or new.message_id is None:
+            closed = await store.get_post(self.db, post.id)
+            if closed is not None and closed.state != "replaced":
+                raise UserError("Today's question was revealed meanwhile: it stays.")
+            fresh = await store.schedule_by_id(self.db, schedule.id)
+            problem = ((fresh.error or fresh.notice) if fresh else None) or "try /qotd post-now"
+            raise UserError(
+                f"Today's question was closed, but no new one could be posted: "
+                f"{problem.rstrip('.')}."
+            )
+        await reply(
+            interaction,
+            f"Replaced today's question: {self._link(new)}. Answers already given keep their "
+            "points; the replaced question comes back at the end of the cycle.",
+        )
+
+    @app_commands.command(name="reveal-now", description="Reveal the answer of the open question")
+    @app_commands.describe(channel="The channel (default: this one)")
+    async def reveal_now(
+        self, interaction: discord.Interaction[StudyBot], channel: discord.TextChannel | None = None
+    ) -> None:
+        schedule = await self._schedule_for(interaction, channel)
+        post = await store.open_post(self.db, schedule.channel_id)
+        if post is None:
+            raise UserError(f"There is no open question in <#{schedule.channel_id}> to reveal.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not await self.poster.reveal(post):
+            raise UserError("That question was revealed or replaced meanwhile.")
+        await reply(interaction, f"Revealed: {self._link(post)}")
+
+    # --- the archive, for every member ----------
+    @app_commands.command(name="archive", description="Past questions of the day, with answers")
+    @app_commands.describe(channel="The channel (default: this one)")
+    async def archive(
+        self, interaction: discord.Interaction[StudyBot], channel: discord.TextChannel | None = None
+    ) -> None:
+        channel_id = channel.id if channel is not None else interaction.channel_id
+        assert channel_id is not None
+        embed, view = await self._archive(interaction, channel_id, 0)
+        await reply(interaction, embed=embed, view=view)
+
+    async def archive_page(
+        self, interaction: discord.Interaction[StudyBot], channel_id: int, page: int
+    ) -> None:
+        embed, view = await self._archive(interaction, channel_id, page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    async def _archive(
+        self, interaction: discord.Interaction[StudyBot], channel_id: int, page: int
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        guild = interaction.guild
+        if guild is None:
+            raise app_commands.NoPrivateMessage()
+        self._check_can_read(interaction, guild, channel_id)
+        total = await store.count_archived(self.db, guild.id, channel_id)
+        if not total:
+            raise UserError(
+                f"<#{channel_id}> has no past questions yet: each appears here once revealed."
+            )
+        pages = math.ceil(total / ARCHIVE_PAGE)
+        page = min(page, pages - 1)  # the archive may have changed since the button was shown
+        rows = await store.archived_posts(
+            self.db, guild.id, channel_id, limit=ARCHIVE_PAGE, offset=page * ARCHIVE_PAGE
+        )
+        entries = [(row, *self._asked(row.post)) for row in rows]
+        return archive_embed(channel_id, entries, page, pages), archive_buttons(
+            channel_id, page, pages
+        )
+
+    @staticmethod
+    def _check_can_read(
+        interaction: discord.Interaction[StudyBot], guild: discord.Guild, channel_id: int
+    ) -> None:
+        """Past questions of a channel the member cannot see stay there."""
+        channel = guild.get_channel_or_thread(channel_id)
+        member = interaction.user
+        if (
+            channel is None
+            or not isinstance(member, discord.Member)
+            or not channel.permissions_for(member).view_channel
+        ):
+            raise UserError("I cannot show the past questions of a channel you cannot see.")
+
+    def _asked(self, post: store.Post) -> tuple[Question | None, Item | None]:
+        """The question of a past post (if its bank still has it) and the item it asked."""
+        bank = self.banks.get(post.bank)
+        return (bank.get(post.question_id) if bank else None), self.poster.item_of(post)
+
     # --- answering ----------
     async def answer(
         self, interaction: discord.Interaction[StudyBot], post_id: int, choice: int
@@ -610,6 +823,10 @@ class Qotd(
             raise UserError("This question is no longer available.")
         if post.channel_id != interaction.channel_id:
             raise UserError("This button belongs to a question of another channel.")
+        if post.state == "replaced":
+            raise UserError("This question was replaced by another one today: answer that one.")
+        if post.discussion:
+            raise UserError("This question is for discussion only: answer it in its thread.")
         if post.state == "revealed" or self._now().timestamp() >= post.reveal_at:
             raise UserError(
                 "Answers to this question are closed: the answer has been revealed in the channel. "

@@ -12,11 +12,14 @@ import asyncio
 import logging
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
+from discord.utils import MISSING
 
 from bot.bank.cloze import asking
 from bot.bank.model import Bank, Question
@@ -25,7 +28,13 @@ from bot.db import qotd as store
 from bot.db.answers import count_post_answers, post_answers
 from bot.db.self_grades import post_grades
 from bot.discord_glue.ratelimit import RateLimiter
-from bot.discord_glue.render import PostView, qotd_embed, reveal_embeds
+from bot.discord_glue.render import (
+    PostView,
+    discussion_reveal_embeds,
+    qotd_embed,
+    qotd_title,
+    reveal_embeds,
+)
 from bot.discord_glue.tuning import global_limit_cleared
 from bot.items.maker import QOTD_KINDS, allowed_kinds, recall_item
 from bot.items.model import Format, Item, Kind
@@ -70,8 +79,15 @@ def post_seed(nonce: str) -> int:
     return zlib.crc32(nonce.encode("ascii"))
 
 
+DISCUSSION = "discussion"  # the format that asks for discussion only: no answers, no points
+
+
 def qotd_kinds(fmt: str) -> frozenset[Kind]:
-    """The item kinds a schedule of format ``fmt`` ('auto', 'choice', 'recall') asks with."""
+    """The item kinds a schedule of format ``fmt`` ('auto', 'choice', 'recall', 'discussion')
+    asks with. A discussion post keeps the question's reference answer as a recall item (every
+    question has one) to reveal it."""
+    if fmt == DISCUSSION:
+        return frozenset((Kind.RECALL,))
     try:
         return allowed_kinds(Format(fmt), QOTD_KINDS)
     except ValueError:
@@ -95,6 +111,9 @@ class Poster:
         self.in_flight: set[int] = set()
         self._tick_lock = asyncio.Lock()
         self._flush_lock = asyncio.Lock()
+        # Held while a post is revealed or replaced, and the post read again inside it: the
+        # timer, /qotd reveal-now and /qotd skip close a post exactly once between them.
+        self._closing = asyncio.Lock()
         self.stopping = False  # set at shutdown: finish the post in hand, start no other
         self._posts: OrderedDict[int, store.Post] = OrderedDict()
         self._orders: dict[str, tuple[Bank, list[Question]]] = {}  # each bank's questions by id
@@ -154,24 +173,77 @@ class Poster:
         channel_id: int,
         cycle: int,
         kinds: frozenset[Kind] = QOTD_KINDS,
+        deferred: Mapping[int, Sequence[str]] | None = None,
     ) -> tuple[Question, int] | None:
         """The next question of the channel's rotation: no repeats until the bank is used up.
 
         The order of each cycle is a fixed shuffle of the bank for the channel, so it is the same
-        after a restart and after the channel's schedule is removed and set up again.
+        after a restart and after the channel's schedule is removed and set up again; the
+        questions ``deferred`` in a cycle come after all the others, in the order deferred.
         Questions that cannot be asked as one of ``kinds`` are passed over.
         """
         cached = self._orders.get(bank.key)
         if cached is None or cached[0] is not bank:  # a server's bank may have a new version
             cached = self._orders[bank.key] = (bank, sorted(bank.questions, key=lambda q: q.id))
         order = cached[1]
+        moved = deferred or {}
         for attempt in (cycle, cycle + 1):
-            for question in rotation(order, f"channel {channel_id}:{attempt}"):
+            for question in self._cycle_order(bank, order, channel_id, attempt, moved.get(attempt)):
                 if attempt == cycle and question.id in used:
                     continue
                 if self.banks.askable(bank.key, question, kinds):
                     return question, attempt
         return None
+
+    @staticmethod
+    def _cycle_order(
+        bank: Bank,
+        order: list[Question],
+        channel_id: int,
+        cycle: int,
+        deferred: Sequence[str] | None,
+    ) -> Iterator[Question]:
+        """One cycle of the channel's rotation, its deferred questions moved to the end."""
+        later = set(deferred or ())
+        for question in rotation(order, f"channel {channel_id}:{cycle}"):
+            if question.id not in later:
+                yield question
+        for question_id in deferred or ():
+            moved = bank.get(question_id)
+            if moved is not None:
+                yield moved
+
+    def lineup(
+        self, bank: Bank, turn: store.Rotation, channel_id: int, kinds: frozenset[Kind]
+    ) -> Iterator[tuple[Question, int]]:
+        """The questions the channel will be asked next, in order, with the cycle of each: each
+        the choice :meth:`pick_question` makes once the ones before it are posted."""
+        used, cycle = turn.used, turn.cycle
+        while True:
+            picked = self.pick_question(bank, used, channel_id, cycle, kinds, turn.deferred)
+            if picked is None:
+                return
+            yield picked
+            question, at = picked
+            used = (used if at == cycle else frozenset()) | {question.id}
+            cycle = at
+
+    def pick_instead(
+        self,
+        bank: Bank,
+        turn: store.Rotation,
+        channel_id: int,
+        kinds: frozenset[Kind],
+        avoid: str | None = None,
+    ) -> tuple[Question, int] | None:
+        """The next question of the channel's rotation other than ``avoid`` (the question of a
+        post being replaced): None when the bank has no other question to ask."""
+        if avoid is None:
+            return self.pick_question(bank, turn.used, channel_id, turn.cycle, kinds, turn.deferred)
+        taken = store.Rotation(turn.cycle, turn.used | {avoid}, turn.deferred)
+        # only a new cycle can start with ``avoid``; the pick after it is then another question
+        picks = islice(self.lineup(bank, taken, channel_id, kinds), 2)
+        return next((p for p in picks if p[0].id != avoid), None)
 
     async def post_due(self, schedule: store.Schedule, now: datetime) -> None:
         """Post a due schedule, or skip it with a notice when it is too late to catch up."""
@@ -198,9 +270,20 @@ class Poster:
         await self.publish(schedule, day, now, upcoming)
 
     async def publish(
-        self, schedule: store.Schedule, day: date, now: datetime, upcoming: datetime
+        self,
+        schedule: store.Schedule,
+        day: date,
+        now: datetime,
+        upcoming: datetime,
+        *,
+        replacement: int = 0,
+        avoid: str | None = None,
     ) -> store.Post | None:
-        """Claim and send the post of ``day``. None when that date was already posted."""
+        """Claim and send the post of ``day``. None when that date was already posted.
+
+        ``replacement`` counts the posts of ``day`` replaced before this one: each gets its own
+        nonce (Discord would return the replaced message for a nonce it has seen) and item, and
+        a question other than ``avoid``, the one it replaces."""
         bank = self.banks.get(schedule.bank)
         if bank is None:
             await self.mark_error(
@@ -210,7 +293,7 @@ class Poster:
             return None
         turn = await store.channel_rotation(self.db, schedule.channel_id)
         kinds = qotd_kinds(schedule.format)
-        picked = self.pick_question(bank, turn.used, schedule.channel_id, turn.cycle, kinds)
+        picked = self.pick_instead(bank, turn, schedule.channel_id, kinds, avoid)
         if picked is None:
             how = "as multiple choice" if schedule.format == "choice" else "at all"
             await self.mark_error(
@@ -218,7 +301,7 @@ class Poster:
             )
             return None
         question, cycle = picked
-        nonce = f"q{schedule.id}d{day:%Y%m%d}"
+        nonce = f"q{schedule.id}d{day:%Y%m%d}" + (f"r{replacement}" if replacement else "")
         item = self.banks.item(bank.key, question, post_seed(nonce), kinds)
         reveal_at = reveal_instant(
             now,
@@ -237,6 +320,7 @@ class Poster:
             reveal_at=_epoch(reveal_at),
             next_due=_epoch(upcoming),
             item=item.dumps() if item else None,
+            discussion=schedule.format == DISCUSSION,
         )
         post = await store.claim_post(self.db, claim, _epoch(now))
         if post is None:
@@ -294,14 +378,19 @@ class Poster:
         try:
             channel = await self._channel(post.guild_id, post.channel_id)
             view = PostView(
-                question, item, date.fromisoformat(post.local_date), _instant(post.reveal_at), 0
+                question,
+                item,
+                date.fromisoformat(post.local_date),
+                _instant(post.reveal_at),
+                0,
+                discussion=post.discussion,
             )
             role_id = schedule.role_id if schedule else None
             await self.limiter.acquire()
             message = await channel.send(
                 content=f"<@&{role_id}>" if role_id else None,
                 embed=qotd_embed(view),
-                view=answer_view(post.id, item),
+                view=MISSING if post.discussion else answer_view(post.id, item),
                 nonce=post.nonce,
                 allowed_mentions=discord.AllowedMentions(
                     everyone=False,
@@ -312,7 +401,7 @@ class Poster:
             )
             try:  # the message is out: from here on a failure must not undo the claim
                 await store.confirm_post(self.db, post.id, message.id, _epoch(self.clock.now()))
-                if schedule is not None and schedule.thread:
+                if schedule is not None and (schedule.thread or post.discussion):
                     await self._open_thread(post, message, question, schedule)
             except Exception:
                 # the claim stays; resolve_unconfirmed finds the message and confirms it
@@ -430,13 +519,19 @@ class Poster:
         prefix = f"qotd:{post.id}:"
         since = discord.utils.time_snowflake(_instant(post.claimed_at) - FIND_SENT_MARGIN)
         me = self.bot.user
+        # a discussion post has no buttons: it is told by its title, the replaced posts of its
+        # date set apart
+        title = qotd_title(date.fromisoformat(post.local_date)) if post.discussion else None
+        replaced = set(await store.replaced_messages(self.db, post.channel_id, post.local_date))
         try:
             channel = await self._channel(post.guild_id, post.channel_id)
             async for message in channel.history(
                 limit=FIND_SENT_LIMIT, after=discord.Object(since), oldest_first=True
             ):
-                if me is not None and message.author.id != me.id:
+                if (me is not None and message.author.id != me.id) or message.id in replaced:
                     continue
+                if title is not None and any(e.title == title for e in message.embeds):
+                    return message.id
                 for row in message.components:
                     for item in getattr(row, "children", []):
                         if str(getattr(item, "custom_id", "")).startswith(prefix):
@@ -459,7 +554,17 @@ class Poster:
                 log.exception("qotd: reveal of post %s failed; given up", post.id)
                 await store.mark_revealed(self.db, post.id)
 
-    async def reveal(self, post: store.Post) -> None:
+    async def reveal(self, post: store.Post) -> bool:
+        """Reveal ``post`` unless it was closed meanwhile (revealed or replaced): whoever asks
+        (the timer, /qotd reveal-now), a post is revealed once. True if this call revealed it."""
+        async with self._closing:
+            current = await store.get_post(self.db, post.id)
+            if current is None or current.state != "posted":
+                return False
+            await self._reveal(current)
+            return True
+
+    async def _reveal(self, post: store.Post) -> None:
         """Close the buttons and reply with the answer; the post counts as revealed only once
         both are done (a failure leaves it for the next tick, which does both again)."""
         self._posts.pop(post.id, None)
@@ -471,51 +576,158 @@ class Poster:
         if question is None or item is None or post.message_id is None:
             await store.mark_revealed(self.db, post.id)
             return
-        answers = await post_answers(self.db, post.id)
-        grades = await post_grades(self.db, post.id)
-        right = [a for a in answers if a.correct]
-        day = date.fromisoformat(post.local_date)
         try:
             channel = await self._channel(post.guild_id, post.channel_id)
         except PostingError as exc:
             log.info("qotd: post %s cannot be revealed: %s", post.id, exc)
             await store.mark_revealed(self.db, post.id)
             return
-        message = channel.get_partial_message(post.message_id)  # type: ignore[attr-defined]
+        if post.discussion:
+            await self._reveal_discussion(post, channel, question, item)
+        else:
+            await self._reveal_answers(post, channel, question, item)
+        await store.mark_revealed(self.db, post.id)
+        self._posts.pop(post.id, None)
+
+    async def _reveal_answers(
+        self,
+        post: store.Post,
+        channel: discord.abc.Messageable,
+        question: Question,
+        item: Item,
+    ) -> None:
+        assert post.message_id is not None
+        answers = await post_answers(self.db, post.id)
+        grades = await post_grades(self.db, post.id)
+        right = [a for a in answers if a.correct]
+        day = date.fromisoformat(post.local_date)
         answered = len(answers) if item.is_choice else grades.total
         view = PostView(question, item, day, _instant(post.reveal_at), answered, revealed=True)
+        await self._edit_post(post, channel, view, answer_view(post.id, item, revealed=True))
+        await self._send_reveal(
+            post,
+            channel,
+            reveal_embeds(
+                question,
+                item,
+                day,
+                answered=len(answers),
+                right=len(right),
+                first_right=right[0].user_id if right else None,
+                grades=(grades.again, grades.hard, grades.good, grades.easy),
+            ),
+        )
+
+    async def _reveal_discussion(
+        self,
+        post: store.Post,
+        channel: discord.abc.Messageable,
+        question: Question,
+        item: Item,
+    ) -> None:
+        """A discussion post: one way to answer it, in its thread (under the post without one)."""
+        day = date.fromisoformat(post.local_date)
+        view = PostView(
+            question, item, day, _instant(post.reveal_at), 0, revealed=True, discussion=True
+        )
+        await self._edit_post(post, channel, view, None)
+        target = channel
+        if post.thread_id is not None:
+            try:
+                target = await self._channel(post.guild_id, post.thread_id)
+            except PostingError as exc:
+                log.info("qotd: thread of post %s is gone (%s): revealed under it", post.id, exc)
+        embeds = discussion_reveal_embeds(question, day)
+        await self._send_reveal(post, target, embeds, reply=target is channel)
+
+    async def _edit_post(
+        self,
+        post: store.Post,
+        channel: discord.abc.Messageable,
+        view: PostView,
+        buttons: discord.ui.View | None,
+    ) -> None:
+        """Show ``post`` closed (a post deleted or out of reach is left as it is)."""
+        message = channel.get_partial_message(post.message_id)  # type: ignore[attr-defined]
         async with self._flush_lock:  # no count refresh of this post is in flight meanwhile
             await self.limiter.acquire()
             try:
-                await message.edit(
-                    embed=qotd_embed(view), view=answer_view(post.id, item, revealed=True)
-                )
+                await message.edit(embed=qotd_embed(view), view=buttons)
             except discord.NotFound:
-                log.info("qotd: post %s was deleted before its reveal", post.id)
+                log.info("qotd: post %s was deleted before it was closed", post.id)
             except discord.Forbidden:
                 log.info("qotd: post %s cannot be closed: permission lost", post.id)
+
+    async def _send_reveal(
+        self,
+        post: store.Post,
+        channel: discord.abc.Messageable,
+        embeds: list[discord.Embed],
+        *,
+        reply: bool = True,
+    ) -> None:
+        assert post.message_id is not None
+        reference = discord.MessageReference(
+            message_id=post.message_id, channel_id=post.channel_id, fail_if_not_exists=False
+        )
         await self.limiter.acquire()
         try:
             await channel.send(
-                embeds=reveal_embeds(
-                    question,
-                    item,
-                    day,
-                    answered=len(answers),
-                    right=len(right),
-                    first_right=right[0].user_id if right else None,
-                    grades=(grades.again, grades.hard, grades.good, grades.easy),
-                ),
-                reference=discord.MessageReference(
-                    message_id=post.message_id, channel_id=post.channel_id, fail_if_not_exists=False
-                ),
+                embeds=embeds,
+                reference=reference if reply else None,  # type: ignore[arg-type]
                 mention_author=False,
                 allowed_mentions=discord.AllowedMentions.none(),
                 nonce=f"r{post.id}",  # sent again after a crash: Discord keeps the first
             )
         except (discord.NotFound, discord.Forbidden) as exc:
             log.info("qotd: the reveal of post %s cannot be sent: %s", post.id, exc)
-        await store.mark_revealed(self.db, post.id)
+
+    # --- replacing today's post ----------
+    async def replace(
+        self, post: store.Post, schedule: store.Schedule, now: datetime
+    ) -> store.Post | None:
+        """Close the open ``post`` and post another question for its date (its question goes to
+        the end of the cycle). None when the post was closed meanwhile (revealed or replaced)."""
+        async with self._closing:
+            if not await store.replace_post(self.db, post.id):
+                return None
+            self._posts.pop(post.id, None)
+            self.dirty.discard(post.id)
+            await self._show_replaced(post)
+        day = date.fromisoformat(post.local_date)
+        upcoming, due_day = next_due(now, schedule.local_time, schedule.days, schedule.timezone)
+        if due_day <= day:
+            upcoming, _ = next_due(upcoming, schedule.local_time, schedule.days, schedule.timezone)
+        replaced = await store.replaced_messages(self.db, post.channel_id, post.local_date)
+        return await self.publish(
+            schedule, day, now, upcoming, replacement=len(replaced), avoid=post.question_id
+        )
+
+    async def _show_replaced(self, post: store.Post) -> None:
+        bank = self.banks.get(post.bank)
+        question = bank.get(post.question_id) if bank else None
+        item = self.item_of(post) if question else None
+        if question is None or item is None or post.message_id is None:
+            return
+        try:
+            channel = await self._channel(post.guild_id, post.channel_id)
+        except PostingError as exc:
+            log.info("qotd: replaced post %s cannot be edited: %s", post.id, exc)
+            return
+        view = PostView(
+            question,
+            item,
+            date.fromisoformat(post.local_date),
+            _instant(post.reveal_at),
+            0,
+            discussion=post.discussion,
+            replaced=True,
+        )
+        buttons = None if post.discussion else answer_view(post.id, item, closed=True)
+        try:
+            await self._edit_post(post, channel, view, buttons)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("qotd: replaced post %s not edited (%s)", post.id, exc)
 
     # --- answer counts ----------
     async def flush_counts(self) -> None:
