@@ -458,31 +458,37 @@ class ArchivedPost:
     grades: tuple[int, int, int, int]  # self-grades Again, Hard, Good, Easy
 
 
-async def count_archived(db: Database, guild_id: int, channel_id: int) -> int:
+def _archive_where(channel_id: int | None) -> tuple[str, tuple[int, ...]]:
+    """Revealed posts of one channel, or of every channel of the server (the web page)."""
+    if channel_id is None:
+        return "p.guild_id = ? AND p.state = 'revealed'", ()
+    return "p.channel_id = ? AND p.state = 'revealed' AND p.guild_id = ?", (channel_id,)
+
+
+async def count_archived(db: Database, guild_id: int, channel_id: int | None) -> int:
+    where, channel = _archive_where(channel_id)
     return int(
-        await db.scalar(
-            "SELECT count(*) FROM posts WHERE channel_id = ? AND state = 'revealed' "
-            "AND guild_id = ?",
-            (channel_id, guild_id),
-        )
+        await db.scalar(f"SELECT count(*) FROM posts p WHERE {where}", (*channel, guild_id))  # noqa: S608 - fixed text
     )
 
 
 async def archived_posts(
-    db: Database, guild_id: int, channel_id: int, *, limit: int, offset: int
+    db: Database, guild_id: int, channel_id: int | None, *, limit: int, offset: int
 ) -> list[ArchivedPost]:
-    """The channel's revealed posts, newest first, with their answer and self-grade counts."""
+    """Revealed posts (of the channel, or with None of the whole server), newest first, with
+    their answer and self-grade counts."""
+    where, channel = _archive_where(channel_id)
     rows = await db.fetchall(
-        "SELECT p.*, "
+        "SELECT p.*, "  # noqa: S608 - ``where`` is one of two fixed texts
         "(SELECT count(*) FROM answers a WHERE a.post_id = p.id) AS n_answered, "
         "(SELECT count(*) FROM answers a WHERE a.post_id = p.id AND a.correct) AS n_right, "
         "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 1) AS g1, "
         "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 2) AS g2, "
         "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 3) AS g3, "
         "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 4) AS g4 "
-        "FROM posts p WHERE p.channel_id = ? AND p.state = 'revealed' AND p.guild_id = ? "
+        f"FROM posts p WHERE {where} "
         "ORDER BY p.local_date DESC, p.id DESC LIMIT ? OFFSET ?",
-        (channel_id, guild_id, limit, offset),
+        (*channel, guild_id, limit, offset),
     )
     stats = ("n_answered", "n_right", "g1", "g2", "g3", "g4")
     return [

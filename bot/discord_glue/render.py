@@ -16,6 +16,7 @@ import discord
 from bot.bank.cloze import asking
 from bot.bank.model import Question
 from bot.bank.text import shorten
+from bot.db.qotd import ArchivedPost
 from bot.items.model import Item, Kind
 from bot.study.recall import GRADE_NAMES, suggested_grade
 
@@ -611,3 +612,17 @@ def leaderboard_embed(
         embed.add_field(name="You", value="No points in this period yet.", inline=False)
     embed.set_footer(text=f"Page {page + 1} of {max(pages, 1)}")
     return embed
+
+
+def archive_stats_line(archived: ArchivedPost, item: Item | None) -> str:
+    """How members did with a revealed question of the day, in one line."""
+    if archived.post.discussion:
+        return "Posted for discussion"
+    if item is not None and item.is_choice:
+        share = f"{round(100 * archived.right / archived.answered)}%" if archived.answered else "-"
+        return f"{archived.answered} answered · {share} right"
+    graded = sum(archived.grades)
+    if not graded:
+        return "Nobody checked their answer"
+    spread = " · ".join(f"{GRADE_NAMES[g]} {archived.grades[g - 1]}" for g in range(1, 5))
+    return f"{graded} checked their answer privately ({spread})"

@@ -8,9 +8,11 @@ same for every case, so a link's validity cannot be probed.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,16 +21,20 @@ import jinja2
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bot.bank.cloze import asking
 from bot.config import Settings
+from bot.db import qotd as qotd_store
 from bot.db import stats as stats_store
 from bot.db import web as store
 from bot.db.answers import get_streak, period_key_for
 from bot.db.database import Database
 from bot.discord_glue.boards import board_page
+from bot.discord_glue.render import archive_stats_line
+from bot.items.model import Item
 from bot.metrics import GATEWAY_LATENCY_SECONDS, REGISTRY
 from bot.study.periods import Period
 from bot.web.links import member_path, signature_ok
-from bot.web.text import markdown_html
+from bot.web.text import markdown_html, markdown_inline
 
 if TYPE_CHECKING:
     from bot.discord_glue.client import StudyBot
@@ -37,6 +43,7 @@ log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
 CACHE_SECONDS = 30.0
+ARCHIVE_PAGE = 10
 CACHE_ENTRIES = 512
 RATE = 2.0  # requests per second per client, on average
 BURST = 30.0
@@ -91,6 +98,7 @@ class WebServer:
             undefined=jinja2.StrictUndefined,
         )
         self.templates.filters["markdown"] = markdown_html
+        self.templates.filters["markdown_inline"] = markdown_inline
 
     # --- lifecycle ----------
     def app(self) -> web.Application:
@@ -225,7 +233,7 @@ class WebServer:
             }
             for r in board.rows
         ]
-        archive = await self._archive(guild.id, page)
+        archive = await self._archive(guild, page)
         return self.templates.get_template("server.html").render(
             server=guild.name,
             period=period,
@@ -235,8 +243,33 @@ class WebServer:
             base=f"/s/{token}",
         )
 
-    async def _archive(self, guild_id: int, page: int) -> dict[str, Any]:
-        return {"posts": [], "page": page + 1, "pages": 1}
+    async def _archive(self, guild: discord.Guild, page: int) -> dict[str, Any]:
+        """One page of the server's revealed questions of the day, newest first."""
+        total = await qotd_store.count_archived(self.db, guild.id, None)
+        pages = max(1, math.ceil(total / ARCHIVE_PAGE))
+        page = min(page, pages - 1)
+        rows = await qotd_store.archived_posts(
+            self.db, guild.id, None, limit=ARCHIVE_PAGE, offset=page * ARCHIVE_PAGE
+        )
+        posts = []
+        for archived in rows:
+            post = archived.post
+            bank = self.bot.services.banks.get(post.bank)
+            question = bank.get(post.question_id) if bank else None
+            item = _stored_item(post.item)
+            prompt = item.prompt if item is not None else (question.prompt if question else "")
+            answer = question.answer if question else (item.answer if item else "")
+            channel = guild.get_channel_or_thread(post.channel_id)
+            posts.append(
+                {
+                    "date": f"{date.fromisoformat(post.local_date):%a %d %b %Y}",
+                    "channel": channel.name if channel is not None else "a former channel",
+                    "prompt": asking(prompt) or "(a question no longer in its bank)",
+                    "answer": answer,
+                    "stats": archive_stats_line(archived, item),
+                }
+            )
+        return {"posts": posts, "page": page + 1, "pages": pages}
 
     # --- a member's own page ----------
     async def member_page(self, request: web.Request) -> web.Response:
@@ -282,6 +315,13 @@ class WebServer:
                 for t in topics[:10]
             ],
         )
+
+
+def _stored_item(text: str | None) -> Item | None:
+    try:
+        return Item.loads(text) if text else None
+    except ValueError:
+        return None
 
 
 async def member_link(db: Database, settings: Settings, guild_id: int, user_id: int) -> str | None:

@@ -12,3 +12,8 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 def markdown_html(text: str) -> Markup:
     """``text`` as HTML; raw HTML in it is escaped, unsafe link schemes (javascript:) dropped."""
     return Markup(_MARKDOWN.render(text))  # noqa: S704 - markdown-it escapes: html is off
+
+
+def markdown_inline(text: str) -> Markup:
+    """One line of ``text`` (a question's prompt, in a heading) as inline HTML, as safe."""
+    return Markup(_MARKDOWN.renderInline(text))  # noqa: S704 - markdown-it escapes: html is off

@@ -10,9 +10,8 @@ from bot.bank.cloze import asking
 from bot.bank.model import Question
 from bot.bank.text import shorten
 from bot.db.qotd import ArchivedPost
-from bot.discord_glue.render import COLOUR, bank_text, cut
+from bot.discord_glue.render import COLOUR, archive_stats_line, bank_text, cut
 from bot.items.model import Item
-from bot.study.recall import GRADE_NAMES
 
 UPCOMING = 5  # questions listed by /qotd upcoming
 ARCHIVE_PAGE = 5  # past questions per page of /qotd archive
@@ -60,20 +59,7 @@ def archive_embed(
 
 
 def _archive_value(archived: ArchivedPost, question: Question | None, item: Item | None) -> str:
-    stats = _stats_line(archived, item)
+    stats = archive_stats_line(archived, item)
     reference = question.answer if question is not None else (item.answer if item else "")
     answer = cut(bank_text(reference), FIELD_VALUE - len(stats) - 30) if reference else "-"
     return f"{answer}\n*{stats}*"
-
-
-def _stats_line(archived: ArchivedPost, item: Item | None) -> str:
-    if archived.post.discussion:
-        return "Posted for discussion"
-    if item is not None and item.is_choice:
-        share = f"{round(100 * archived.right / archived.answered)}%" if archived.answered else "-"
-        return f"{archived.answered} answered · {share} right"
-    graded = sum(archived.grades)
-    if not graded:
-        return "Nobody checked their answer"
-    spread = " · ".join(f"{GRADE_NAMES[g]} {archived.grades[g - 1]}" for g in range(1, 5))
-    return f"{graded} checked their answer privately ({spread})"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -14,7 +15,9 @@ from playwright.async_api import Browser, Page
 
 from emulator import Emulator, Member
 from tests.e2e.harness import BotHarness
+from tests.e2e.test_banks import upload
 from tests.e2e.test_leaderboard import ranking, seed_points
+from tests.e2e.test_qotd import NINE, setup_qotd
 from tests.e2e.web_browser import chromium, free_port
 
 PHONE = {"width": 375, "height": 740}
@@ -156,3 +159,49 @@ async def test_healthz_and_metrics(site: BotHarness) -> None:
         "studybot_gateway_latency_seconds",
     ):
         assert name in text, name
+
+
+HOSTILE = """\
+name: Web safety
+questions:
+  - prompt: "<script>document.title='pwned'</script> Which tag runs code?"
+    choices: ["<script>", "<style>", "<b>"]
+    correct: 0
+    answer: "The <script>document.title='pwned'</script> tag runs JavaScript."
+  - prompt: "<script>document.title='pwned'</script> Which tag makes text bold?"
+    choices: ["<b>", "<i>", "<u>"]
+    correct: 0
+    answer: "The <b>b</b> tag."
+"""
+
+
+async def test_the_archive_shows_revealed_questions_only_and_bank_html_as_text(
+    site: BotHarness, emu: Emulator, browser: Browser
+) -> None:
+    admin = site.member("ada", admin=True)
+    preview = await upload(site, admin, "web-safety.yaml", HOSTILE)
+    await (await emu.click(preview, preview.button("Import")["custom_id"], member=admin)).reply()
+    await setup_qotd(site, admin, bank="web-safety")
+    await site.tick(NINE)
+    await (await emu.slash("qotd reveal-now", member=admin)).reply()
+    await site.tick(NINE + timedelta(days=1))  # the next day's post: open, not revealed
+    first, second = await site.db.fetchall("SELECT question_id, state FROM posts ORDER BY id")
+    assert (first["state"], second["state"]) == ("revealed", "posted")
+    url = await enable(site, admin)
+
+    page = await browser.new_page()
+    await page.goto(url)
+    assert await page.title() == "Study Group: leaderboard and past questions"  # not "pwned"
+    articles = page.locator("article")
+    assert await articles.count() == 1
+    text = await articles.first.inner_text()
+    shown = site.bot.server_banks.find(site.guild.id, first["question_id"])
+    assert shown is not None
+    assert shown[1].prompt in text  # the <script> shown as text
+    assert await page.evaluate("document.querySelectorAll('main script').length") == 0
+    other = site.bot.server_banks.find(site.guild.id, second["question_id"])
+    assert other is not None and other[1].prompt not in text
+    assert "0 answered" in text
+    phone = await browser.new_page(viewport=PHONE)
+    await phone.goto(url)
+    assert await no_horizontal_scroll(phone)
