@@ -28,7 +28,7 @@ _SOURCE_SQL: dict[str, str] = {
     "post": "SELECT guild_id, bank, question_id FROM posts WHERE id = ?",
     "quiz": "SELECT s.guild_id, s.bank, q.question_id FROM quiz_questions q "
     "JOIN quiz_sessions s ON s.id = q.session_id WHERE q.id = ?",
-    "card": "SELECT guild_id, bank, question_id FROM cards WHERE id = ?",
+    "card": "SELECT guild_id, bank, question_id, user_id FROM cards WHERE id = ?",
 }
 
 
@@ -75,6 +75,7 @@ class ReportedQuestion:
     guild_id: int
     bank: str
     question_id: str
+    owner: int | None = None  # the member whose review card it is; None for shared rows
 
 
 def _question_json(question: Question) -> str:
@@ -149,6 +150,13 @@ async def add_suggestion(
     found = await get_suggestion(db, row_id)
     assert found is not None
     return found
+
+
+async def delete_suggestion(db: Database, suggestion_id: int) -> None:
+    """Forget a suggestion that never reached the review channel: it does not count."""
+    await db.execute(
+        "DELETE FROM suggestions WHERE id = ? AND review_message_id IS NULL", (suggestion_id,)
+    )
 
 
 async def suggestions_on(db: Database, guild_id: int, user_id: int, local_date: str) -> int:
@@ -233,7 +241,8 @@ async def reported_question(db: Database, source: str, row_id: int) -> ReportedQ
     found = await db.fetchone(sql, (row_id,)) if sql else None
     if found is None:
         return None
-    return ReportedQuestion(found[0], found[1], found[2])
+    owner = found["user_id"] if source == "card" else None
+    return ReportedQuestion(found[0], found[1], found[2], owner)
 
 
 async def add_report(
