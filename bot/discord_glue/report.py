@@ -97,6 +97,13 @@ def report_button(source: ReportSource, row: int) -> ReportButton:
     return ReportButton(source, row)
 
 
+def report_view(source: ReportSource, row: int) -> discord.ui.View:
+    """A view of the report button alone, for a message that has no other buttons."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(report_button(source, row))
+    return view
+
+
 def report_modal(source: str, row: int) -> discord.ui.Modal:
     """What is wrong (its first word is read) and an optional note."""
     modal = discord.ui.Modal(
