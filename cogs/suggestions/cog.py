@@ -91,6 +91,14 @@ def _reject_modal(row: int) -> discord.ui.Modal:
     return modal
 
 
+async def _show(interaction: discord.Interaction[StudyBot], embed: discord.Embed) -> None:
+    """Replace the review message's embed with ``embed`` and remove its buttons."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(embed=embed, view=None)
+    else:
+        await interaction.response.edit_message(embed=embed, view=None)
+
+
 class Suggestions(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
@@ -303,6 +311,9 @@ class Suggestions(commands.Cog):
         guild_id, slug = suggestion.guild_id, suggestion.bank
         self._clash(guild_id, slug, question)
         by = interaction.user.id
+        # a bank's new version is prepared before it is served: with thousands of questions
+        # that can outlast Discord's 3 s, so the click is acknowledged first
+        await interaction.response.defer()
         if not await store.approve_suggestion(
             self.db, suggestion.id, question, by=by, now=self._now()
         ):
@@ -327,7 +338,7 @@ class Suggestions(commands.Cog):
         decided = await store.get_suggestion(self.db, row)
         assert decided is not None
         name = self._bank_name(decided.guild_id, decided.bank)
-        await interaction.response.edit_message(embed=suggestion_embed(decided, name), view=None)
+        await _show(interaction, suggestion_embed(decided, name))
         guild = interaction.guild
         await self._tell(
             decided.guild_id,
@@ -494,6 +505,7 @@ class Suggestions(commands.Cog):
         ):
             raise UserError("Another reviewer handled this report just now; nothing changed.")
         if change is not None:
+            await interaction.response.defer()  # as for an approval: the bank is prepared anew
             try:
                 await change()
             except TooManyQuestions as exc:
@@ -511,7 +523,7 @@ class Suggestions(commands.Cog):
         embed = report_embed(
             decided, question, name, read_only=bank is not None and bank.owner is None
         )
-        await interaction.response.edit_message(embed=embed, view=None)
+        await _show(interaction, embed)
         guild = interaction.guild
         text = report_outcome(decided, question, guild.name if guild else "the server")
         await self._tell(decided.guild_id, decided.user_id, text)
