@@ -11,7 +11,7 @@ import pytest
 
 from bot.bank.model import Question, question_id
 from bot.db import suggestions as store
-from bot.db.guilds import set_review_channel
+from bot.db.guilds import set_editor_role, set_review_channel
 from emulator import Channel, Emulator, Member, Message
 from emulator.state import iter_components
 from tests.e2e.harness import BotHarness
@@ -175,6 +175,16 @@ async def test_only_editors_decide_and_a_decided_suggestion_stays_decided(
     assert refused.ephemeral and "needs Manage Server" in refused.text()
     assert len(posted.components[0]["components"]) == 3  # nothing changed
     assert await harness.db.scalar("SELECT status FROM suggestions") == "pending"
+
+    # the question editors role is enough
+    editors = await emu.create_role(harness.guild, "Question editors")
+    cached = harness.bot.get_guild(harness.guild.id)
+    assert cached is not None
+    await emu.wait_until(lambda: cached.get_role(editors.id))
+    await set_editor_role(harness.db, harness.guild.id, editors.id, 0)
+    await emu.give_role(harness.guild, bob, editors)
+    opened = await (await emu.click_label(posted, "Edit", member=bob)).modal()
+    assert opened["title"] == "Edit, then approve"
 
     # a second reviewer's click on the same suggestion, after the first decided it
     eve = harness.member("eve", admin=True)
