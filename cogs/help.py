@@ -16,7 +16,9 @@ from bot.study.review import REVIEWING
 INTRO = (
     "I help this server study: a question of the day from a question bank, quizzes on demand "
     "and a leaderboard. Answers are private: only you see whether you were right. "
-    "A right answer to the question of the day earns 10 points and keeps your streak going."
+    "A right answer to the question of the day earns 10 points and keeps your streak going. "
+    "Suggest questions with /suggest, and press Report a problem under an answer to flag a "
+    "wrong or unclear question: the server's question editors decide."
 )
 
 

@@ -26,6 +26,7 @@ from bot.db.stats import (
     recent_answers,
     topic_scores,
 )
+from bot.db.suggestions import contributed as questions_contributed
 from bot.discord_glue.boards import board_page
 from bot.discord_glue.client import StudyBot, UserError, reply, with_cog
 from bot.discord_glue.render import (
@@ -37,6 +38,7 @@ from bot.discord_glue.render import (
     name_of,
     ts,
 )
+from bot.discord_glue.report import owed_outcomes
 from bot.study.periods import ALL_TIME
 from bot.study.streaks import shown
 from bot.web.server import member_link
@@ -159,11 +161,14 @@ class Leaderboard(commands.Cog):
         # only their own /stats shows them
         since = self.clock.now() - RETENTION_WINDOW
         studied = await review_stats(self.db, guild_id, target.id, since) if own else None
-        embed = discord.Embed(title="Stats", colour=COLOUR, description=f"{name_of(target.id)}")
+        contributed = await questions_contributed(self.db, guild_id, target.id)
+        credit = f"\nQuestions contributed: {contributed}" if contributed else ""
+        owed = await owed_outcomes(self.db, guild_id, target.id) if own else None
+        embed = discord.Embed(title="Stats", colour=COLOUR, description=name_of(target.id) + credit)
         practised = grades.total or (studied is not None and studied.reviews)
         if overall is None and not recent and not practised:
-            embed.description = f"{name_of(target.id)} has not answered anything yet."
-            await reply(interaction, embed=embed)
+            embed.description = f"{name_of(target.id)} has not answered anything yet.{credit}"
+            await reply(interaction, owed, embed=embed)
             return
         overall = overall or BoardTotal("all", 0, 0, 0)
         accuracy = round(100 * overall.correct / overall.answered) if overall.answered else 0
@@ -247,7 +252,7 @@ class Leaderboard(commands.Cog):
         link = await member_link(self.db, self.bot.services.settings, guild_id, target.id)
         if own and link:
             embed.add_field(name="Your progress page (only for you)", value=link, inline=False)
-        await reply(interaction, embed=embed)
+        await reply(interaction, owed, embed=embed)
 
 
 def _topic(score: TopicScore) -> str:

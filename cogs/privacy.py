@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.db.answers import forget_member
+from bot.db.suggestions import forget_contributor
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error
 
 
@@ -46,12 +47,12 @@ class ForgetButton(
             if self.choice == "no":
                 await interaction.response.edit_message(content="Nothing was deleted.", view=None)
                 return
-            deleted = await forget_member(
-                interaction.client.services.db, interaction.guild_id, self.user_id
-            )
+            db = interaction.client.services.db
+            deleted = await forget_member(db, interaction.guild_id, self.user_id)
+            await forget_contributor(db, interaction.guild_id, self.user_id)
             await interaction.response.edit_message(
-                content=f"Done: {deleted} answer(s), your scores and your streak in this "
-                "server are deleted.",
+                content=f"Done: {deleted} answer(s), your scores, your streak, your suggestions "
+                "and your reports in this server are deleted.",
                 view=None,
             )
         except Exception as exc:
@@ -72,8 +73,8 @@ class Privacy(commands.Cog):
         view.add_item(ForgetButton(interaction.user.id, "no"))
         await reply(
             interaction,
-            "This deletes all your answers, points, streaks, review cards and reminders in this "
-            "server, for good. Sure?",
+            "This deletes all your answers, points, streaks, review cards, reminders, suggestions "
+            "and reports in this server, for good. Sure?",
             view=view,
         )
 

@@ -49,6 +49,7 @@ EXTENSIONS = (
     "cogs.export",
     "cogs.banks",
     "cogs.web",
+    "cogs.suggestions",
     "cogs.leaderboard",
     "cogs.privacy",
 )

@@ -26,6 +26,7 @@ from bot.discord_glue.autocomplete import bank_choices
 from bot.discord_glue.client import Pressure, StudyBot, UserError, permission_names, reply
 from bot.discord_glue.permissions import FEATURE_PERMISSIONS
 from bot.discord_glue.render import feedback_embeds, graded_embeds, ts
+from bot.discord_glue.report import report_view
 from bot.items.library import BankLibrary
 from bot.items.model import Item
 from bot.study.review import grade_for
@@ -812,7 +813,7 @@ class Qotd(
         embeds = await self.pressure.run(
             interaction, lambda: self._record(interaction, post_id, choice)
         )
-        await reply(interaction, embeds=embeds)
+        await reply(interaction, embeds=embeds, view=report_view("post", post_id))
 
     async def _open_post(
         self, interaction: discord.Interaction[StudyBot], post_id: int

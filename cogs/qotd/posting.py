@@ -35,6 +35,7 @@ from bot.discord_glue.render import (
     qotd_title,
     reveal_embeds,
 )
+from bot.discord_glue.report import report_view
 from bot.discord_glue.tuning import global_limit_cleared
 from bot.items.maker import QOTD_KINDS, allowed_kinds, recall_item
 from bot.items.model import Format, Item, Kind
@@ -677,6 +678,7 @@ class Poster:
                 reference=reference if reply else None,  # type: ignore[arg-type]
                 mention_author=False,
                 allowed_mentions=discord.AllowedMentions.none(),
+                view=report_view("post", post.id),
                 nonce=f"r{post.id}",  # sent again after a crash: Discord keeps the first
             )
         except (discord.NotFound, discord.Forbidden) as exc:

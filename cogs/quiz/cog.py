@@ -35,6 +35,7 @@ from bot.discord_glue.render import (
     quiz_question_embed,
     quiz_summary_embed,
 )
+from bot.discord_glue.report import report_button
 from bot.items.maker import quiz_kinds
 from bot.items.model import Item, Kind
 from bot.study.quiz import (
@@ -590,9 +591,8 @@ class Quiz(commands.Cog, name=COG_NAME):
             choice=choice,
         )
         embeds[0].set_footer(text=f"Question {qq.position + 1} of {session.total}")
-        await interaction.response.edit_message(
-            embeds=embeds, view=next_view(session.id, last=last)
-        )
+        view = next_view(session.id, last=last).add_item(report_button("quiz", qq.id))
+        await interaction.response.edit_message(embeds=embeds, view=view)
 
     # --- solo: next question and summary ----------
     async def on_next(self, interaction: discord.Interaction[StudyBot], session_id: int) -> None:
@@ -931,7 +931,9 @@ class Quiz(commands.Cog, name=COG_NAME):
             log.warning("group quiz %s: could not close question %s: %s", session.id, qq.id, exc)
         answers = await store.question_answers(self.db, qq.id)
         await send(
-            channel, embed=group_result_embed(question, item, answers), view=full_answer_view(qq.id)
+            channel,
+            embed=group_result_embed(question, item, answers),
+            view=full_answer_view(qq.id).add_item(report_button("quiz", qq.id)),
         )
 
     async def _post_results(self, session: store.QuizSession, *, stopped: bool) -> None:

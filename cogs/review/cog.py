@@ -27,6 +27,7 @@ from bot.discord_glue.render import (
     review_done_embed,
     ts,
 )
+from bot.discord_glue.report import report_button
 from bot.items.maker import REVIEW_KINDS
 from bot.items.model import Item, Kind
 from bot.study.review import Grade, end_of_local_day, grade_for
@@ -272,7 +273,7 @@ class Review(commands.Cog, name=COG_NAME):
         embeds[0].add_field(
             name="Next review of this card", value=ts(done.state.due, "R"), inline=False
         )
-        view = next_view(card.guild_id)
+        view = next_view(card.guild_id).add_item(report_button("card", card.id))
         if interaction.response.is_done():
             await interaction.edit_original_response(embeds=embeds, view=view)
         else:

@@ -147,7 +147,8 @@ async def test_streak_across_a_timezones_midnight_and_stats(
     friday = [
         m
         for m in emu.public(harness.channel)
-        if m.custom_ids() and not m.components[0]["components"][0].get("disabled")
+        if any(c.startswith("qotd:") for c in m.custom_ids())
+        and not m.components[0]["components"][0].get("disabled")
     ][-1]
     feedback = await (await emu.click(friday, friday.custom_ids()[0], member=sam)).reply()
     assert "1-day streak" in feedback.text()
