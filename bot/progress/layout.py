@@ -31,6 +31,7 @@ CELL, PITCH = 20, 24
 COLUMNS = 13  # 84 days ending on any weekday span 12 or 13 Monday-first weeks
 TILE_Y, TILE_W, TILE_H, TILE_GAP = 284, 108, 112, 12
 TOPIC_X, TOPIC_W, TOPIC_Y, TOPIC_PITCH = 412, 364, 58, 46
+TOPIC_LABEL_W = 240  # the rest of the row holds the score
 MORE_PITCH = 24
 MAX_BARS = 6  # beyond it, the 3 strongest and the 3 weakest
 MIN_ANSWERED = 2  # as /stats: one answer says little about a topic
@@ -53,7 +54,9 @@ class Rect:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """``anchor`` is Pillow's: "la" left and top of the ascender, "ra" right, "lm" middle."""
+    """``anchor`` is Pillow's: "la" left and top of the ascender, "ra" right, "lm" middle.
+    A text wider than ``max_width`` pixels is shortened where it is drawn (widths are the
+    font's business)."""
 
     x: int
     y: int
@@ -61,6 +64,7 @@ class Text:
     size: int
     colour: str
     anchor: str = "la"
+    max_width: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +192,7 @@ def legend_texts() -> list[Text]:
 def tiles(inputs: ProgressInputs, cells: tuple[Cell, ...]) -> tuple[list[Rect], list[Text]]:
     active = sum(1 for c in cells if c.count)
     figures = (
-        ("Day streak", inputs.current_streak, f"best {inputs.best_streak}"),
+        ("Day streak", inputs.current_streak, f"best {compact(inputs.best_streak)}"),
         ("Active days", active, f"of last {WINDOW_DAYS}"),
         ("Cards due", inputs.due_week, "next 7 days"),
     )
@@ -198,10 +202,19 @@ def tiles(inputs: ProgressInputs, cells: tuple[Cell, ...]) -> tuple[list[Rect], 
         panels.append(Rect(x, TILE_Y, TILE_W, TILE_H, PANEL, 8))
         texts += [
             Text(x + 12, TILE_Y + 12, label, 14, MUTED),
-            Text(x + 12, TILE_Y + 34, str(value), 36, TEXT),
+            Text(x + 12, TILE_Y + 34, compact(value), 36, TEXT),
             Text(x + 12, TILE_Y + 84, note, 14, MUTED),
         ]
     return panels, texts
+
+
+def compact(number: int) -> str:
+    """Four characters below a billion, so a tile's figure fits: 9999, 12k, 999k, 3M."""
+    if number >= 10**6:
+        return f"{number // 10**6}M"
+    if number >= 10**4:
+        return f"{number // 10**3}k"
+    return str(number)
 
 
 # --- the topics ----------
@@ -238,7 +251,7 @@ def topic_rows(shown: list[TopicAccuracy], hidden: int) -> tuple[list[Bar], list
             y += MORE_PITCH
         score = f"{percent(topic)}% of {topic.answered}"
         texts += [
-            Text(TOPIC_X, y, short(topic.topic), 16, TEXT),
+            Text(TOPIC_X, y, short(topic.topic), 16, TEXT, max_width=TOPIC_LABEL_W),
             Text(TOPIC_X + TOPIC_W, y + 1, score, 14, MUTED, "ra"),
         ]
         filled = TOPIC_W * topic.correct // topic.answered

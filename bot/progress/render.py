@@ -8,7 +8,9 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.progress.layout import CardLayout, Rect
+from bot.progress.layout import CardLayout, Rect, Text
+
+ELLIPSIS = "…"
 
 
 @lru_cache(maxsize=8)
@@ -32,11 +34,26 @@ def render_png(layout: CardLayout) -> bytes:
         _rect(draw, bar.fill)
     for text in layout.texts:
         draw.text(
-            (text.x, text.y), text.text, fill=text.colour, font=font(text.size), anchor=text.anchor
+            (text.x, text.y),
+            fitted(text),
+            fill=text.colour,
+            font=font(text.size),
+            anchor=text.anchor,
         )
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False, compress_level=6)
     return out.getvalue()
+
+
+def fitted(text: Text) -> str:
+    """The text as drawn: shortened with an ellipsis to its ``max_width``, if it has one."""
+    face = font(text.size)
+    if text.max_width is None or face.getlength(text.text) <= text.max_width:
+        return text.text
+    kept = text.text.rstrip(ELLIPSIS)
+    while kept and face.getlength(kept + ELLIPSIS) > text.max_width:
+        kept = kept[:-1]
+    return kept.rstrip() + ELLIPSIS
 
 
 def _rect(draw: ImageDraw.ImageDraw, rect: Rect) -> None:
