@@ -32,6 +32,7 @@ from bot.db.stats import (
 )
 from bot.discord_glue.client import StudyBot, UserError, reply, with_cog
 from bot.discord_glue.members import MemberDirectory
+from bot.discord_glue.progress import progress_file, show_card
 from bot.discord_glue.render import (
     BOARD_LABELS,
     COLOUR,
@@ -95,6 +96,39 @@ class PageButton(
             await interaction.response.edit_message(embed=embed, view=view)
 
         await with_cog(interaction, Leaderboard.__cog_name__, page)
+
+
+class ShareButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"progress:share:(?P<user>\d+)"
+):
+    """Posts the member's progress card in the channel, for everyone; the custom_id names whose
+    card it is, and only that member may share it."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Share",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"progress:share:{user_id}",
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ShareButton:
+        return cls(int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        async def share(cog: Leaderboard) -> None:
+            await cog.share_card(interaction, self.user_id)
+
+        await with_cog(interaction, Leaderboard.__cog_name__, share)
 
 
 class Leaderboard(commands.Cog):
@@ -267,7 +301,20 @@ class Leaderboard(commands.Cog):
             lines.append(f"{mark} {prompt} · {when}{pending}")
         if lines:
             embed.add_field(name="Last answers", value="\n".join(lines)[:1024], inline=False)
-        await reply(interaction, embed=embed)
+        if not own:  # a member's card is shown to them only, unless they share it
+            await reply(interaction, embed=embed)
+            return
+        card = await progress_file(self.bot, guild_id, target.id)
+        view = discord.ui.View(timeout=None)
+        view.add_item(ShareButton(target.id))
+        await reply(interaction, embed=show_card(embed, card), view=view, files=[card])
+
+    async def share_card(self, interaction: discord.Interaction[StudyBot], user_id: int) -> None:
+        if interaction.user.id != user_id or interaction.guild_id is None:
+            raise UserError("Only the member whose progress card this is can share it.")
+        card = await progress_file(self.bot, interaction.guild_id, user_id)
+        embed = discord.Embed(title="Progress", colour=COLOUR, description=name_of(user_id))
+        await reply(interaction, embed=show_card(embed, card), files=[card], ephemeral=False)
 
 
 def _topic(score: TopicScore) -> str:
@@ -275,9 +322,9 @@ def _topic(score: TopicScore) -> str:
 
 
 async def setup(bot: StudyBot) -> None:
-    bot.add_dynamic_items(PageButton)
+    bot.add_dynamic_items(PageButton, ShareButton)
     await bot.add_cog(Leaderboard(bot))
 
 
 async def teardown(bot: StudyBot) -> None:
-    bot.remove_dynamic_items(PageButton)
+    bot.remove_dynamic_items(PageButton, ShareButton)
