@@ -14,6 +14,7 @@ from bench import (
     cue_guesser,
     fanout,
     leaderboard,
+    progress_card,
     retention,
     review,
     server_banks,
@@ -57,6 +58,7 @@ def main() -> None:
                 r, 1000 if args.quick else server_banks.MAX_SERVER_QUESTIONS
             ),
         ),
+        ("progress-card", "11. The progress card", progress_card.run),
     ]
     for name, title, scenario in scenarios:
         if args.only and name not in args.only:

@@ -29,6 +29,7 @@ from bot.db.stats import (
 from bot.db.suggestions import contributed as questions_contributed
 from bot.discord_glue.boards import board_page
 from bot.discord_glue.client import StudyBot, UserError, reply, with_cog
+from bot.discord_glue.progress import progress_file, show_card
 from bot.discord_glue.render import (
     BOARD_LABELS,
     COLOUR,
@@ -94,6 +95,39 @@ class PageButton(
             await interaction.response.edit_message(embed=embed, view=view)
 
         await with_cog(interaction, Leaderboard.__cog_name__, page)
+
+
+class ShareButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"progress:share:(?P<user>\d+)"
+):
+    """Posts the member's progress card in the channel, for everyone; the custom_id names whose
+    card it is, and only that member may share it."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Share",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"progress:share:{user_id}",
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ShareButton:
+        return cls(int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction[StudyBot]) -> None:  # type: ignore[override]
+        async def share(cog: Leaderboard) -> None:
+            await cog.share_card(interaction, self.user_id)
+
+        await with_cog(interaction, Leaderboard.__cog_name__, share)
 
 
 class Leaderboard(commands.Cog):
@@ -252,7 +286,20 @@ class Leaderboard(commands.Cog):
         link = await member_link(self.db, self.bot.services.settings, guild_id, target.id)
         if own and link:
             embed.add_field(name="Your progress page (only for you)", value=link, inline=False)
-        await reply(interaction, owed, embed=embed)
+        if not own:  # a member's card is shown to them only, unless they share it
+            await reply(interaction, owed, embed=embed)
+            return
+        card = await progress_file(self.bot, guild_id, target.id)
+        view = discord.ui.View(timeout=None)
+        view.add_item(ShareButton(target.id))
+        await reply(interaction, owed, embed=show_card(embed, card), view=view, files=[card])
+
+    async def share_card(self, interaction: discord.Interaction[StudyBot], user_id: int) -> None:
+        if interaction.user.id != user_id or interaction.guild_id is None:
+            raise UserError("Only the member whose progress card this is can share it.")
+        card = await progress_file(self.bot, interaction.guild_id, user_id)
+        embed = discord.Embed(title="Progress", colour=COLOUR, description=name_of(user_id))
+        await reply(interaction, embed=show_card(embed, card), files=[card], ephemeral=False)
 
 
 def _topic(score: TopicScore) -> str:
@@ -260,9 +307,9 @@ def _topic(score: TopicScore) -> str:
 
 
 async def setup(bot: StudyBot) -> None:
-    bot.add_dynamic_items(PageButton)
+    bot.add_dynamic_items(PageButton, ShareButton)
     await bot.add_cog(Leaderboard(bot))
 
 
 async def teardown(bot: StudyBot) -> None:
-    bot.remove_dynamic_items(PageButton)
+    bot.remove_dynamic_items(PageButton, ShareButton)

@@ -18,6 +18,7 @@ from bot.db import qotd as qotd_store
 from bot.db import reviews as store
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error
 from bot.discord_glue.modals import typed_answer
+from bot.discord_glue.progress import progress_file, show_card
 from bot.discord_glue.render import (
     choice_text,
     due_line,
@@ -104,6 +105,10 @@ class Review(commands.Cog, name=COG_NAME):
         embed, view = await self._next(
             guild_id, user_id, notice=await self._notice(guild_id, user_id)
         )
+        if view is None:  # nothing left to review: the member's progress instead
+            card = await progress_file(self.bot, guild_id, user_id)
+            await reply(interaction, embed=show_card(embed, card), files=[card])
+            return
         await reply(interaction, embed=embed, view=view)
 
     async def _set_new_per_day(
