@@ -7,6 +7,7 @@ same for every case, so a link's validity cannot be probed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -28,10 +29,13 @@ from bot.db import stats as stats_store
 from bot.db import web as store
 from bot.db.answers import get_streak, period_key_for
 from bot.db.database import Database
+from bot.db.progress import progress_inputs
 from bot.discord_glue.boards import board_page
+from bot.discord_glue.progress import draw_card
 from bot.discord_glue.render import archive_stats_line
 from bot.items.model import Item
 from bot.metrics import GATEWAY_LATENCY_SECONDS, REGISTRY
+from bot.progress import ProgressInputs, build_layout
 from bot.study.periods import Period
 from bot.web.links import member_path, signature_ok
 from bot.web.text import markdown_html, markdown_inline
@@ -107,6 +111,7 @@ class WebServer:
         app.router.add_get("/metrics", self.metrics)
         app.router.add_get("/s/{token}", self.server_page)
         app.router.add_get("/s/{token}/m/{user:\\d{1,20}}/{signature}", self.member_page)
+        app.router.add_get("/s/{token}/m/{user:\\d{1,20}}/{signature}/card.png", self.member_card)
         return app
 
     async def start(self) -> None:
@@ -272,21 +277,42 @@ class WebServer:
         return {"posts": posts, "page": page + 1, "pages": pages}
 
     # --- a member's own page ----------
-    async def member_page(self, request: web.Request) -> web.Response:
+    async def _member(self, request: web.Request) -> tuple[discord.Guild, int]:
+        """The server and member a signed member link names (404 for any other link)."""
         token = request.match_info["token"]
         user_id = int(request.match_info["user"])
         secret = await store.link_secret(self.db)
         if not signature_ok(secret, token, user_id, request.match_info["signature"]):
             raise web.HTTPNotFound()
-        guild = await self._guild(token)
+        return await self._guild(token), user_id
+
+    async def member_page(self, request: web.Request) -> web.Response:
+        guild, user_id = await self._member(request)
         key = f"member:{user_id}"
         body = self._cached(guild.id, key)
         if body is None:
-            body = await self._member_body(guild, user_id)
+            body = await self._member_body(guild, user_id, f"{request.path}/card.png")
             self._remember(guild.id, key, body)
         return self._html(body)
 
-    async def _member_body(self, guild: discord.Guild, user_id: int) -> str:
+    async def member_card(self, request: web.Request) -> web.Response:
+        """The member's progress card, the picture /stats shows them."""
+        guild, user_id = await self._member(request)
+        inputs = await self._progress(guild.id, user_id)
+        png, _ = await asyncio.to_thread(draw_card, inputs)
+        return web.Response(
+            body=png,
+            content_type="image/png",
+            headers={"Cache-Control": f"private, max-age={int(CACHE_SECONDS)}"},
+        )
+
+    async def _progress(self, guild_id: int, user_id: int) -> ProgressInputs:
+        zone = await self.bot.zones.get(guild_id)
+        return await progress_inputs(
+            self.db, guild_id, user_id, self.bot.services.clock.now(), zone
+        )
+
+    async def _member_body(self, guild: discord.Guild, user_id: int, card: str) -> str:
         totals = {
             t.board: t for t in await stats_store.board_totals(self.db, guild.id, user_id, "all")
         }
@@ -302,8 +328,11 @@ class WebServer:
             key=lambda t: (-t.accuracy, -t.answered),
         )
         streak = await get_streak(self.db, guild.id, user_id)
+        layout = build_layout(await self._progress(guild.id, user_id))
         return self.templates.get_template("member.html").render(
             server=guild.name,
+            card=card,
+            card_alt=layout.alt_text,
             name=await self.bot.members.display_name(guild, user_id) or "You",
             answered=overall.answered if overall else 0,
             correct=overall.correct if overall else 0,

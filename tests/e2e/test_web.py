@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 from playwright.async_api import Browser, Page
 
+from bot.web.server import RateLimiter
 from emulator import Emulator, Member
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_banks import upload
@@ -122,6 +123,9 @@ async def test_a_members_own_page_comes_from_stats_only(
     page = await browser.new_page()
     await page.goto(link)
     assert await page.get_by_role("heading", level=1).inner_text() == "ines in Study Group"
+    card = page.get_by_role("img").first
+    assert (await card.get_attribute("alt") or "").strip()
+    assert await card.evaluate("img => img.complete && img.naturalWidth") == 800
     forged = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
     assert await status(forged) == 404
     other_member = link.replace(f"/m/{ines.id}/", f"/m/{admin.id}/")
@@ -205,3 +209,21 @@ async def test_the_archive_shows_revealed_questions_only_and_bank_html_as_text(
     phone = await browser.new_page(viewport=PHONE)
     await phone.goto(url)
     assert await no_horizontal_scroll(phone)
+
+
+def test_the_rate_limit_lets_a_burst_through_then_a_steady_rate() -> None:
+    now = [0.0]
+    limiter = RateLimiter(rate=2.0, burst=5.0, clock=lambda: now[0])
+    assert [limiter.allow("a") for _ in range(6)] == [True] * 5 + [False]
+    assert limiter.allow("b")  # each client has its own bucket
+    now[0] += 1.0  # two requests' worth a second later
+    assert [limiter.allow("a") for _ in range(3)] == [True, True, False]
+
+
+async def test_too_many_requests_get_429(site: BotHarness) -> None:
+    async with aiohttp.ClientSession() as http:
+        codes = []
+        for _ in range(40):
+            async with http.get(f"{base(site)}/healthz") as response:
+                codes.append(response.status)
+    assert codes[:30] == [200] * 30 and 429 in codes
