@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db.database import Database
+from bot.db.stats import topic_scores
 from bot.progress import ProgressInputs, TopicAccuracy, day_counts, window_bounds
 from bot.progress.days import BUCKET_SECONDS
 from bot.study.periods import local_date
@@ -36,11 +37,6 @@ STREAK_SQL = (
 
 # Answers to a question of the day not revealed yet are left out: a shared card must not tell
 # who got today's question right before everyone can see it.
-TOPICS_SQL = (
-    "SELECT topic, count(*), sum(correct) FROM answers "
-    "WHERE guild_id = ? AND user_id = ? AND topic IS NOT NULL AND counted GROUP BY topic"
-)
-
 DUE_SQL = "SELECT count(*) FROM cards WHERE guild_id = ? AND user_id = ? AND due <= ?"
 
 
@@ -61,8 +57,9 @@ async def streak_figures(db: Database, guild_id: int, user_id: int) -> tuple[int
 
 
 async def topic_accuracy(db: Database, guild_id: int, user_id: int) -> tuple[TopicAccuracy, ...]:
-    rows = await db.fetchall(TOPICS_SQL, (guild_id, user_id))
-    return tuple(TopicAccuracy(r[0], int(r[1]), int(r[2])) for r in rows)
+    """Revealed answers only: a shared card never tells who got today's question right."""
+    scores = await topic_scores(db, guild_id, user_id, include_open=False)
+    return tuple(TopicAccuracy(t.topic, t.answered, t.correct) for t in scores)
 
 
 async def due_within_week(db: Database, guild_id: int, user_id: int, now: datetime) -> int:

@@ -16,6 +16,7 @@ from bot.db.progress import progress_inputs
 from bot.db.qotd import mark_revealed
 from bot.db.reviews import NewReview, introduce, record_review
 from bot.db.self_grades import NewSelfGrade, record_self_grade
+from bot.db.stats import TOPICS_SQL
 from bot.progress import TopicAccuracy
 from tests.db.helpers import make_post, make_quiz_questions
 
@@ -125,7 +126,7 @@ async def test_cards_due_within_seven_days_include_those_due_now(db: Database) -
     [
         (queries.STUDIED_SQL, (1, 2, 0, 10, 900)),
         (queries.STREAK_SQL, (1, 2)),
-        (queries.TOPICS_SQL, (1, 2)),
+        (TOPICS_SQL, (1, 2, 0)),
         (queries.DUE_SQL, (1, 2, 0)),
     ],
 )
