@@ -21,6 +21,7 @@ from bot.db.server_banks import TooManyQuestions
 from bot.discord_glue.client import StudyBot, UserError, reply, report_error
 from bot.discord_glue.editors import require_editor
 from bot.discord_glue.modals import modal_values
+from bot.discord_glue.question_form import form_of, question_modal, typed_back
 from bot.server_banks import slug_of
 from cogs.banks.render import question_embed, question_line
 
@@ -28,46 +29,6 @@ FORM = "qform:"
 _FORM = re.compile(r"qform:(?P<act>[ae]):(?P<d>[emh-]):(?P<target>.{1,80})")
 DIFFICULTY = {"e": "easy", "m": "medium", "h": "hard", "-": None}
 FOUND_SHOWN = 10
-
-
-def question_modal(
-    custom_id: str, title: str, form: QuestionForm, topic: str | None
-) -> discord.ui.Modal:
-    modal = discord.ui.Modal(title=title, custom_id=custom_id, timeout=None)
-    fields = (
-        ("prompt", "Question", form.prompt, True, 1000, "What is ...?"),
-        ("answer", "Answer (Markdown)", form.answer, False, 4000, "The reference answer"),
-        (
-            "choices",
-            "Choices, one per line (* marks the right one)",
-            form.choices,
-            False,
-            1500,
-            "list\n*tuple\ndict",
-        ),
-        ("accepted", "Accepted typed answers, one per line", form.accepted, False, 500, "ReLU"),
-        ("topic", "Topic", topic or "", False, 100, "Optional"),
-    )
-    for key, label, value, required, limit, hint in fields:
-        modal.add_item(
-            discord.ui.TextInput(
-                label=label,
-                custom_id=key,
-                default=value[:limit] or None,
-                required=required,
-                max_length=limit,
-                placeholder=hint,
-                style=discord.TextStyle.short if key == "topic" else discord.TextStyle.paragraph,
-            )
-        )
-    return modal
-
-
-def _typed_back(values: dict[str, str]) -> str:
-    """What the member typed, shown back with a refusal so nothing is lost."""
-    parts = [f"{k}: {v}" for k, v in values.items() if v.strip()]
-    text = "\n".join(parts).replace("```", "'''")
-    return f"\nWhat you typed:\n```\n{text[:1500]}\n```" if parts else ""
 
 
 @app_commands.guild_only()
@@ -111,7 +72,7 @@ class Questions(
         target = self._target_name(interaction.guild_id, bank)
         d = difficulty[0] if difficulty else "-"
         await interaction.response.send_modal(
-            question_modal(f"{FORM}a:{d}:{target}", "New question", QuestionForm(""), None)
+            question_modal("New question", f"{FORM}a:{d}:{target}", QuestionForm(""))
         )
 
     def _target_name(self, guild_id: int | None, bank: str) -> str:
@@ -147,8 +108,8 @@ class Questions(
         d = difficulty[0] if difficulty else "-"
         await interaction.response.send_modal(
             question_modal(
-                f"{FORM}e:{d}:{question.id}",
                 "Edit question",
+                f"{FORM}e:{d}:{question.id}",
                 QuestionForm.of(question),
                 question.topic,
             )
@@ -270,7 +231,9 @@ class Questions(
             text = await self._save(interaction, matched, values)
             await reply(interaction, text)
         except UserError as exc:
-            await reply(interaction, f"{exc}{_typed_back(values)}")
+            form, topic = form_of(values)
+            shown = typed_back(form, topic)
+            await reply(interaction, f"{exc}\n\nWhat you typed, to paste back:\n{shown}")
         except Exception as exc:
             await report_error(interaction, exc)
 
@@ -282,13 +245,7 @@ class Questions(
     ) -> str:
         guild_id = interaction.guild_id
         assert guild_id is not None
-        form = QuestionForm(
-            values.get("prompt", ""),
-            values.get("answer", ""),
-            values.get("choices", ""),
-            values.get("accepted", ""),
-        )
-        topic = values.get("topic", "").strip() or None
+        form, topic = form_of(values)
         difficulty = DIFFICULTY[matched["d"]]
         if matched["act"] == "a":
             name = self._target_name(guild_id, matched["target"])

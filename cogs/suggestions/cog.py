@@ -24,6 +24,8 @@ from bot.db.server_banks import TooManyQuestions
 from bot.discord_glue.autocomplete import bank_choices
 from bot.discord_glue.client import UserError, before_deadline, reply, report_error, send
 from bot.discord_glue.editors import require_editor
+from bot.discord_glue.modals import modal_values
+from bot.discord_glue.question_form import form_of, question_modal, typed_back
 from bot.discord_glue.report import (
     MAX_NOTE,
     MODAL_PREFIX,
@@ -36,7 +38,6 @@ from bot.discord_glue.report import (
 from bot.server_banks import slug_of
 from bot.study.periods import local_date
 from cogs.suggestions.buttons import ReviewButtons, report_review_view, suggestion_view
-from cogs.suggestions.forms import form_of, form_values, question_modal, typed_back
 from cogs.suggestions.render import (
     report_embed,
     report_outcome,
@@ -558,7 +559,7 @@ class Suggestions(commands.Cog):
         if not custom_id.startswith((FORM, EDITED, WHY, REPORT_EDITED, MODAL_PREFIX)):
             return
         try:
-            await self._submitted(interaction, custom_id, form_values(data))
+            await self._submitted(interaction, custom_id, modal_values(data))
         except Exception as exc:
             await report_error(interaction, exc)
 

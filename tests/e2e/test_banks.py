@@ -268,7 +268,7 @@ async def test_question_add_find_remove(harness: BotHarness, emu: Emulator) -> N
         await emu.submit_modal(opened, {"prompt": "Which is immutable?", "choices": "list\ntuple"})
     ).reply()
     assert bad.text().startswith("Not added: Mark exactly one choice as the right one")
-    assert "prompt: Which is immutable?" in bad.text()  # what was typed is shown back
+    assert "Question:\n```\nWhich is immutable?\n```" in bad.text()  # shown back to paste
     opened = await emu.slash(
         "question add", {"bank": "Interview prep", "difficulty": "hard"}, member=ada
     )

@@ -1,8 +1,7 @@
-"""The question form (a modal) of /suggest and of a reviewer's edit, and reading it back."""
+"""The question form (a modal) of /question add and edit, /suggest and a reviewer's edit, and
+reading it back: one form, read by the bank rules (bot/bank/form.py)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import discord
 
@@ -10,7 +9,7 @@ from bot.bank.form import QuestionForm
 from bot.discord_glue.render import FENCE
 
 MAX_PROMPT = 1000
-MAX_ANSWER = 2000
+MAX_ANSWER = 4000  # Discord's longest text input
 MAX_LINES = 1000
 MAX_TOPIC = 100
 
@@ -48,16 +47,6 @@ def question_modal(
         )
     )
     return modal
-
-
-def form_values(data: dict[str, Any]) -> dict[str, str]:
-    """Every input of a submitted modal by its custom_id."""
-    values: dict[str, str] = {}
-    for row in data.get("components", []):
-        for item in row.get("components", [row.get("component", {})]):
-            if isinstance(item, dict) and "custom_id" in item:
-                values[str(item["custom_id"])] = str(item.get("value") or "")
-    return values
 
 
 def form_of(values: dict[str, str]) -> tuple[QuestionForm, str | None]:
