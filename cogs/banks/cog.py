@@ -96,6 +96,7 @@ class Banks(
         self.server_banks = bot.server_banks
         self.clock = bot.services.clock
         self._pending: dict[str, Pending] = {}
+        self._usable: dict[str, tuple[Bank, Usable]] = {}  # counted once per version of a bank
         super().__init__()
 
     # --- pending uploads and removals ----------
@@ -236,9 +237,16 @@ class Banks(
         await interaction.response.defer(ephemeral=True, thinking=True)
         rows = []
         for bank in self.library.visible(interaction.guild_id):
-            maker = self.library.maker(bank.key)
-            if maker is not None:
-                rows.append((bank, await asyncio.to_thread(usable, maker, bank)))
+            counted = self._usable.get(bank.key)
+            if counted is None or counted[0] is not bank:  # new, or a new version of it
+                maker = self.library.maker(bank.key)
+                if maker is None:
+                    continue
+                counted = self._usable[bank.key] = (
+                    bank,
+                    await asyncio.to_thread(usable, maker, bank),
+                )
+            rows.append((bank, counted[1]))
         await reply(interaction, embed=list_embed(rows, interaction.guild_id))
 
     def _named(self, interaction: discord.Interaction[StudyBot], name: str) -> Bank:
