@@ -947,7 +947,7 @@ class Qotd(
             already=not outcome.recorded,
             streak=streak,
         )
-        await interaction.edit_original_response(embeds=embeds, view=None)
+        await interaction.edit_original_response(embeds=embeds, view=report_view("post", post.id))
 
 
 _implements_buttons: type[QotdButtons] = Qotd  # checked by mypy

@@ -718,9 +718,8 @@ class Quiz(commands.Cog, name=COG_NAME):
         )
         embeds[0].set_footer(text=f"Question {qq.position + 1} of {session.total}")
         last = qq.position + 1 >= session.total
-        await interaction.response.edit_message(
-            embeds=embeds, view=next_view(session.id, last=last)
-        )
+        view = next_view(session.id, last=last).add_item(report_button("quiz", qq.id))
+        await interaction.response.edit_message(embeds=embeds, view=view)
 
     # --- after a quiz: what was missed, the full answer ----------
     async def on_review_missed(

@@ -48,6 +48,7 @@ async def test_a_recall_question_of_the_day_is_checked_privately_and_graded(
     assert f"Recorded: **Easy** ({total} of {total} key points)" in graded.text()
     assert "not for leaderboard points" in graded.text()
     assert "Reference answer" in graded.text()
+    assert f"report:post:{post_id}" in graded.custom_ids()
     streak = await get_streak(harness.db, harness.guild.id, sam.id)
     assert streak is not None and streak.current == 1  # it counts for the streak
     # a second grade changes nothing: the first one counts

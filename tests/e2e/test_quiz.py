@@ -36,7 +36,9 @@ async def play_solo(h: BotHarness, member: Member, message: Message, *, right: b
     ticked = await (await h.emu.select(shown, f"quiz:k:{qq_id}", every, member=member)).reply()
     assert f"You recalled {len(every)} of {len(every)} key points" in ticked.text()
     click = f"quiz:g:{qq_id}:3:{len(every)}"
-    return await (await h.emu.click(ticked, click, member=member)).reply()
+    graded = await (await h.emu.click(ticked, click, member=member)).reply()
+    assert f"report:quiz:{qq_id}" in graded.custom_ids()  # a recalled answer can be reported too
+    return graded
 
 
 def choice_questions(h: BotHarness) -> int:
