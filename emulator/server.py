@@ -643,6 +643,7 @@ class Emulator(MemberActions):
         for upload in uploads:
             kept.append(self._stored(message, upload, entries.get(str(upload.index), {})))
         message.attachments = kept
+        _resolve_attachment_urls(message)
 
     def _stored(self, message: Message, upload: Upload, entry: dict[str, Any]) -> dict[str, Any]:
         """An uploaded file as Discord lists it on its message; ``entry`` is the body's
@@ -1228,3 +1229,21 @@ def _content_type(filename: str, declared: str) -> str | None:
     if declared != "application/octet-stream":
         return declared
     return None
+
+
+def _resolve_attachment_urls(message: Message) -> None:
+    """An embed's ``attachment://name`` image becomes that attachment's url, as Discord returns
+    it (an image naming no attachment of the message is dropped, as Discord does)."""
+    urls = {a["filename"]: a["url"] for a in message.attachments}
+    for embed in message.embeds:
+        for key in ("image", "thumbnail"):
+            media = embed.get(key)
+            if not isinstance(media, dict):
+                continue
+            url = str(media.get("url", ""))
+            if url.startswith("attachment://"):
+                found = urls.get(url.removeprefix("attachment://"))
+                if found is None:
+                    embed.pop(key)
+                else:
+                    media["url"] = found

@@ -20,7 +20,8 @@ def assert_card(emu: Emulator, message: Message) -> None:
     assert attachment["filename"] == "progress.png"
     assert attachment["content_type"] == "image/png"
     assert attachment["description"].startswith("Progress card. Last 12 weeks: studied on 1 of")
-    assert message.embeds[-1]["image"]["url"] == "attachment://progress.png"
+    # the embed's image is the attachment itself (Discord resolves attachment:// to its url)
+    assert message.embeds[-1]["image"]["url"] == attachment["url"]
     image = Image.open(io.BytesIO(emu.attachment_bytes(message, "progress.png")))
     assert (image.format, image.size) == ("PNG", (800, 420))
 
