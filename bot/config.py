@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.bank.loader import BUNDLED_BANKS
+from bot.study.shards import MAX_SHARDS, Shards, parse_shard_ids
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = PROJECT_ROOT / "data" / "studybot.sqlite3"
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     web_port: int | None = Field(default=None, ge=1, le=65535)  # None: no web server
     web_host: str = "0.0.0.0"  # noqa: S104 - in a container, the published port reaches it
     web_base_url: str | None = None  # how members reach it (default http://localhost:PORT)
+    shard_count: int = Field(default=1, ge=1, le=MAX_SHARDS)
+    # This process's shards, as "0,1" or "0-3"; blank: all of them. Read after SHARD_COUNT.
+    shard_ids: str = ""
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -85,6 +89,23 @@ class Settings(BaseSettings):
             if value
             else None
         )
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _blank_count_is_one(cls, value: object) -> object:
+        return 1 if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _known_shards(cls, value: str, info: ValidationInfo) -> str:
+        count = info.data.get("shard_count")
+        if count is None:  # SHARD_COUNT itself is refused: that is the one sentence to show
+            return value
+        return ",".join(map(str, parse_shard_ids(value, count)))
+
+    def shards(self) -> Shards:
+        """The shards this process connects, and whose servers' work it does."""
+        return Shards(self.shard_count, parse_shard_ids(self.shard_ids, self.shard_count))
 
     def web_public_url(self) -> str:
         return self.web_base_url or f"http://localhost:{self.web_port}"
