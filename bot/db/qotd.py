@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from bot.db.answers import count_open_answers
 from bot.db.database import Database
+from bot.db.shards import on_shards
 from bot.metrics import POSTS_SENT
+from bot.study.shards import Shards
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +159,15 @@ async def guild_schedules(db: Database, guild_id: int) -> list[Schedule]:
     return [_schedule(r) for r in rows]
 
 
-async def due_schedules(db: Database, now: int, limit: int = 1000) -> list[Schedule]:
+async def due_schedules(
+    db: Database, now: int, limit: int = 1000, shards: Shards | None = None
+) -> list[Schedule]:
+    """Schedules due at ``now``, of the servers on ``shards`` (all servers when None)."""
+    mine, params = on_shards(shards)
     rows = await db.fetchall(
-        "SELECT * FROM schedules WHERE next_due <= ? AND paused = 0 AND error IS NULL "
-        "ORDER BY next_due, id LIMIT ?",
-        (now, limit),
+        "SELECT * FROM schedules WHERE next_due <= ? AND paused = 0 AND error IS NULL"  # noqa: S608 - fixed text and bound ids
+        f"{mine} ORDER BY next_due, id LIMIT ?",
+        (now, *params, limit),
     )
     return [_schedule(r) for r in rows]
 
@@ -394,16 +400,26 @@ async def channel_post_on(db: Database, channel_id: int, local_date: str) -> Pos
     return _post(row) if row else None
 
 
-async def posts_to_reveal(db: Database, now: int, limit: int = 500) -> list[Post]:
+async def posts_to_reveal(
+    db: Database, now: int, limit: int = 500, shards: Shards | None = None
+) -> list[Post]:
+    """Open posts whose reveal is due, of the servers on ``shards`` (all servers when None)."""
+    mine, params = on_shards(shards)
     rows = await db.fetchall(
-        "SELECT * FROM posts WHERE state = 'posted' AND reveal_at <= ? ORDER BY reveal_at LIMIT ?",
-        (now, limit),
+        "SELECT * FROM posts WHERE state = 'posted' AND reveal_at <= ?"  # noqa: S608 - fixed text and bound ids
+        f"{mine} ORDER BY reveal_at LIMIT ?",
+        (now, *params, limit),
     )
     return [_post(r) for r in rows]
 
 
-async def unconfirmed_posts(db: Database) -> list[Post]:
-    rows = await db.fetchall("SELECT * FROM posts WHERE state = 'claimed' ORDER BY claimed_at")
+async def unconfirmed_posts(db: Database, shards: Shards | None = None) -> list[Post]:
+    """Claims not confirmed yet, of the servers on ``shards`` (all servers when None)."""
+    mine, params = on_shards(shards)
+    rows = await db.fetchall(
+        f"SELECT * FROM posts WHERE state = 'claimed'{mine} ORDER BY claimed_at",  # noqa: S608 - fixed text and bound ids
+        params,
+    )
     return [_post(r) for r in rows]
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.db.database import Database
+from bot.db.shards import on_shards
 from bot.db.streaks import advance_streak
 from bot.study.review import (
     CardState,
@@ -24,6 +25,7 @@ from bot.study.review import (
     review,
     to_row,
 )
+from bot.study.shards import Shards
 
 Source = Literal["qotd", "quiz", "review"]
 DEFAULT_NEW_PER_DAY = 10
@@ -379,11 +381,15 @@ class Reminder:
     remind_next: int
 
 
-async def due_reminders(db: Database, now: int, limit: int = 500) -> list[Reminder]:
+async def due_reminders(
+    db: Database, now: int, limit: int = 500, shards: Shards | None = None
+) -> list[Reminder]:
+    """Reminders due at ``now``, of the servers on ``shards`` (all servers when None)."""
+    mine, params = on_shards(shards)
     rows = await db.fetchall(
-        "SELECT guild_id, user_id, remind_time, remind_tz, remind_next FROM review_settings "
-        "WHERE remind_next IS NOT NULL AND remind_next <= ? ORDER BY remind_next LIMIT ?",
-        (now, limit),
+        "SELECT guild_id, user_id, remind_time, remind_tz, remind_next FROM review_settings "  # noqa: S608 - fixed text and bound ids
+        f"WHERE remind_next IS NOT NULL AND remind_next <= ?{mine} ORDER BY remind_next LIMIT ?",
+        (now, *params, limit),
     )
     return [Reminder(*r) for r in rows]
 

@@ -327,6 +327,17 @@ class StudyTree(app_commands.CommandTree["StudyBot"]):
 
 
 class StudyBot(commands.Bot):
+    """The bot on one gateway connection; with ``SHARD_COUNT`` above 1 it is built as a
+    :class:`ShardedStudyBot` instead, so every caller gets the right one from ``StudyBot(...)``.
+    """
+
+    def __new__(cls, services: Services, *args: Any, **kwargs: Any) -> StudyBot:
+        # discord.py's sharded client differs from the plain one (no ``ws``, one connection per
+        # shard): a bot of one shard keeps the plain client, proven by every other test.
+        if cls is StudyBot and services.settings.shards().sharded:
+            cls = ShardedStudyBot
+        return super().__new__(cls)
+
     def __init__(
         self,
         services: Services,
@@ -338,7 +349,9 @@ class StudyBot(commands.Bot):
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channels, threads and roles: no privileged intent is needed
+        self.served_shards = services.settings.shards()
         super().__init__(
+            **self._shard_options(),
             command_prefix=commands.when_mentioned,
             intents=intents,
             tree_cls=StudyTree,
@@ -367,6 +380,9 @@ class StudyBot(commands.Bot):
         self.zones = GuildZones(services.db)
         self.server_banks = ServerBanks(services.db, services.banks)
         self.members = MemberDirectory()  # who has left a server, shared by every feature
+
+    def _shard_options(self) -> dict[str, Any]:
+        return {}
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not initial:
@@ -482,3 +498,26 @@ class StudyBot(commands.Bot):
             gc.freeze()
             self.loop_watch.reset()  # after this one-off collection: it is part of start-up
         await self.heartbeat()
+
+
+class ShardedStudyBot(StudyBot, commands.AutoShardedBot):
+    """The bot on the shards ``SHARD_IDS`` of ``SHARD_COUNT``: one gateway connection each.
+
+    Its ticks do the work of these shards' servers only (``served_shards``); other processes
+    serve the other shards, and the database decides every claim between them.
+    """
+
+    def _shard_options(self) -> dict[str, Any]:
+        return {
+            "shard_count": self.served_shards.count,
+            "shard_ids": list(self.served_shards.ids),
+        }
+
+    def connected_now(self) -> bool:
+        shards = self.shards.values()
+        return (
+            self.is_ready()
+            and not self.is_closed()
+            and len(shards) == len(self.served_shards.ids)
+            and not any(shard.is_closed() for shard in shards)
+        )

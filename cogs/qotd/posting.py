@@ -105,6 +105,7 @@ class Poster:
         self.db = bot.services.db
         self.banks = bot.services.banks
         self.clock = bot.services.clock
+        self.shards = bot.served_shards  # the tick does the work of these shards' servers only
         self.limiter = RateLimiter(
             rate, burst=POST_BURST, until_clear=global_limit_cleared(bot.http)
         )
@@ -141,7 +142,7 @@ class Poster:
             await self.resolve_unconfirmed(now)
             seen: set[int] = set()
             while not self.stopping:
-                batch = await store.due_schedules(self.db, _epoch(now), DUE_BATCH)
+                batch = await store.due_schedules(self.db, _epoch(now), DUE_BATCH, self.shards)
                 due = [s for s in batch if s.id not in seen]  # each schedule once per tick
                 if not due:
                     break
@@ -481,7 +482,7 @@ class Poster:
     async def resolve_unconfirmed(self, now: datetime) -> None:
         """Claims never confirmed (a crash between claim and send): find the message or send it;
         a claim older than the catch-up grace that was never sent is released, not sent late."""
-        for post in await store.unconfirmed_posts(self.db):
+        for post in await store.unconfirmed_posts(self.db, self.shards):
             if post.id in self.in_flight or _epoch(now) - post.claimed_at < UNCONFIRMED_AFTER:
                 continue
             try:
@@ -543,7 +544,7 @@ class Poster:
 
     # --- reveal ----------
     async def reveal_due(self, now: datetime) -> None:
-        for post in await store.posts_to_reveal(self.db, _epoch(now)):
+        for post in await store.posts_to_reveal(self.db, _epoch(now), shards=self.shards):
             try:
                 await self.reveal(post)
             except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:

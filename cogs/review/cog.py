@@ -420,7 +420,10 @@ class Review(commands.Cog, name=COG_NAME):
         """Send the reminders due at ``now`` to members with cards due; returns how many went
         out. Each reminder moves to its next day first, so none goes out twice."""
         sent = 0
-        for reminder in await store.due_reminders(self.db, int(now.timestamp())):
+        due = await store.due_reminders(
+            self.db, int(now.timestamp()), shards=self.bot.served_shards
+        )
+        for reminder in due:
             following, _ = next_due(
                 now + timedelta(seconds=1), reminder.remind_time, ALL_DAYS, reminder.remind_tz
             )
