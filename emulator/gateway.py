@@ -67,6 +67,14 @@ class Session:
     connection: Connection | None = None
     valid: bool = True
 
+    def serves(self, guild_id: int | None) -> bool:
+        """Whether this session's shard gets the events of ``guild_id`` (None: events of no
+        server, such as direct messages, which Discord sends on shard 0)."""
+        if self.shard is None:
+            return True
+        shard_id, shard_count = self.shard
+        return (0 if guild_id is None else (guild_id >> 22) % shard_count) == shard_id
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         self.seq += 1
         payload = {"op": DISPATCH, "t": event, "s": self.seq, "d": data}
@@ -77,6 +85,26 @@ class Session:
                 await self.connection.send(payload)
             except (ConnectionError, RuntimeError):
                 self.connection = None  # kept in ``sent`` for a RESUME
+
+
+def guild_of(event: str, data: dict[str, Any]) -> int | None:
+    """The server an event is about: its ``guild_id``, or the server itself for GUILD_CREATE,
+    GUILD_UPDATE and GUILD_DELETE."""
+    if "guild_id" in data:
+        return int(data["guild_id"]) if data["guild_id"] is not None else None
+    if event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"):
+        return int(data["id"])
+    return None
+
+
+def valid_shard(shard: object) -> bool:
+    """No shard, or ``[id, count]`` with 0 <= id < count, as Discord accepts."""
+    if shard is None:
+        return True
+    if not isinstance(shard, list) or len(shard) != 2:
+        return False
+    shard_id, count = shard
+    return isinstance(shard_id, int) and isinstance(count, int) and 0 <= shard_id < count
 
 
 class Gateway:
@@ -94,8 +122,12 @@ class Gateway:
         return any(s.connection is not None for s in self.sessions.values() if s.valid)
 
     async def dispatch(self, event: str, data: dict[str, Any], intent: int | None = None) -> None:
+        """Send an event to every session that asked for it: with sharding, only to the
+        session of the server's shard."""
+        guild_id = guild_of(event, data)
         for session in list(self.sessions.values()):
-            if session.valid and (intent is None or session.intents & intent):
+            wanted = intent is None or session.intents & intent
+            if session.valid and wanted and session.serves(guild_id):
                 await session.dispatch(event, data)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -144,14 +176,19 @@ class Gateway:
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return None
         self.identifies += 1
-        session = Session(secrets.token_hex(16), intents, data.get("shard"))
+        shard = data.get("shard")
+        if not valid_shard(shard):
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return None
+        session = Session(secrets.token_hex(16), intents, shard)
         self.sessions[session.id] = session
         session.connection = conn
         emu = self.emu
+        guilds = [g for g in list(emu.guilds.values()) if session.serves(g.id)]
         ready = {
             "v": 10,
             "user": emu.bot_user.to_json(),
-            "guilds": [{"id": str(g), "unavailable": True} for g in emu.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": emu.gateway_url,
@@ -165,7 +202,7 @@ class Gateway:
         if session.shard is not None:
             ready["shard"] = session.shard
         await session.dispatch("READY", ready)
-        for guild in list(emu.guilds.values()):
+        for guild in guilds:
             await session.dispatch("GUILD_CREATE", guild.to_json(emu.bot_user.id))
         await emu.notify()
         return session

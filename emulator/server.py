@@ -360,11 +360,14 @@ class Emulator(MemberActions):
         *,
         channels: tuple[str, ...] = ("general",),
         channel_ids: tuple[int, ...] = (),
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
         """A server with text ``channels``; ``channel_ids`` fixes their ids (a run that must
-        repeat exactly, such as the demo), otherwise they are new snowflakes."""
+        repeat exactly, such as the demo), otherwise they are new snowflakes. ``shard`` (an id
+        and a count) gives the server an id on that shard."""
         owner = self.add_user(f"{name.lower().replace(' ', '-')}-owner")
-        guild = Guild(self.ids.next(), name, owner.id)
+        guild_id = self.ids.next_on_shard(*shard) if shard else self.ids.next()
+        guild = Guild(guild_id, name, owner.id)
         guild.roles[guild.id] = Role(guild.id, "@everyone", DEFAULT_EVERYONE)
         guild.members[owner.id] = Member(owner, guild.id)
         guild.members[self.bot_user.id] = Member(self.bot_user, guild.id)

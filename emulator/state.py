@@ -90,6 +90,15 @@ class Snowflakes:
             self._last = value
             return value
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """A new id of a server on shard ``shard_id`` of ``shard_count`` (Discord's formula
+        reads the timestamp bits, so the id is the first later millisecond on that shard)."""
+        with self._lock:
+            ms = max(int(time.time() * 1000) - DISCORD_EPOCH_MS, (self._last >> 22) + 1)
+            ms += (shard_id - ms) % shard_count
+            self._last = ms << 22
+            return self._last
+
 
 def iso(ts: float | None = None) -> str:
     return datetime.fromtimestamp(ts if ts is not None else time.time(), UTC).isoformat()
