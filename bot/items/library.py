@@ -92,9 +92,6 @@ class BankLibrary:
                 return found
         return None
 
-    def default_key(self) -> str | None:
-        return next(iter(self.banks), None)
-
     def item(
         self,
         bank_key: str,

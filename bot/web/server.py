@@ -103,6 +103,7 @@ class WebServer:
         )
         self.templates.filters["markdown"] = markdown_html
         self.templates.filters["markdown_inline"] = markdown_inline
+        self.templates.globals["cache_seconds"] = int(CACHE_SECONDS)
 
     # --- lifecycle ----------
     def app(self) -> web.Application:

@@ -213,9 +213,9 @@ async def test_a_group_quiz_never_asks_a_question_with_more_choices_than_fit(
 async def test_a_bank_name_too_long_for_a_message_still_starts_the_quiz(
     harness: BotHarness, emu: Emulator
 ) -> None:
-    key = harness.banks.default_key()
-    assert key is not None
-    bank = harness.banks.banks[key]
+    bank = harness.banks.choose(harness.guild.id, None)  # the bank /quiz uses by default
+    assert bank is not None
+    key = bank.key
     harness.banks.banks[key] = Bank(bank.key, "N" * 2500, list(bank.questions))
     host = harness.member("host")
     start = await (await emu.slash("quiz", {"questions": 1, "mode": "group"}, member=host)).reply()
