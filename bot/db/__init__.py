@@ -1,12 +1,22 @@
-"""Storage: one SQLite file, read through aiosqlite, written by one writer thread. Every SQL
-statement lives here."""
+"""Storage: a SQLite file (the default) or a PostgreSQL database, behind one ``Database``.
+Every SQL statement lives here."""
 
 from bot.db.database import (
+    Connection,
     Database,
     DatabaseClosed,
     DatabaseError,
     DatabaseFull,
     DatabaseTooNew,
+    Row,
 )
 
-__all__ = ["Database", "DatabaseClosed", "DatabaseError", "DatabaseFull", "DatabaseTooNew"]
+__all__ = [
+    "Connection",
+    "Database",
+    "DatabaseClosed",
+    "DatabaseError",
+    "DatabaseFull",
+    "DatabaseTooNew",
+    "Row",
+]

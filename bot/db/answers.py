@@ -12,13 +12,13 @@ member can tell from a leaderboard who got the question right (migration 005).
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.db.database import Database
+from bot.db.database import Connection, Database, Row
 from bot.db.reviews import NewReview, apply_review
+from bot.db.sql import id_list
 from bot.db.streaks import advance_streak
 from bot.metrics import ANSWERS_RECORDED
 from bot.study.periods import ALL_TIME, Period, period_keys
@@ -67,7 +67,7 @@ class AnswerOutcome:
     streak: Streak | None
 
 
-def _record(row: sqlite3.Row) -> AnswerRecord:
+def _record(row: Row) -> AnswerRecord:
     return AnswerRecord(
         id=row["id"],
         user_id=row["user_id"],
@@ -79,12 +79,13 @@ def _record(row: sqlite3.Row) -> AnswerRecord:
     )
 
 
-def _credit_quiz(conn: sqlite3.Connection, a: NewAnswer, periods: list[str]) -> set[str]:
+def _credit_quiz(conn: Connection, a: NewAnswer, periods: list[str]) -> set[str]:
     """A quiz question scores for a member at most once per leaderboard period: the periods
     where it has not scored yet (and now has)."""
     rows = conn.execute(
-        "INSERT OR IGNORE INTO quiz_credit (guild_id, user_id, period, question_id) "
-        "VALUES (?1, ?2, ?3, ?6), (?1, ?2, ?4, ?6), (?1, ?2, ?5, ?6) RETURNING period",
+        "INSERT INTO quiz_credit (guild_id, user_id, period, question_id) "
+        "VALUES (?1, ?2, ?3, ?6), (?1, ?2, ?4, ?6), (?1, ?2, ?5, ?6) "
+        "ON CONFLICT DO NOTHING RETURNING period",
         (a.guild_id, a.user_id, *periods, a.question_id),
     ).fetchall()
     return {r[0] for r in rows}
@@ -100,7 +101,7 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
     stamp = a.answered_at.timestamp()
     periods = [keys.week, keys.month, ALL_TIME]
 
-    def tx(conn: sqlite3.Connection) -> AnswerOutcome:
+    def tx(conn: Connection) -> AnswerOutcome:
         fresh: set[str] = set()
         credits = [a.points] * 3
         if a.board == "quiz" and a.points > 0:
@@ -111,8 +112,9 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
             "question_id, topic, choice, response, correct, points, week_key, month_key, "
             "week_points, month_points, all_points, answered_at, counted) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?4 IS NULL OR EXISTS (SELECT 1 FROM posts WHERE id = ?4 AND state = 'revealed')) "
-            "ON CONFLICT DO NOTHING",
+            "CASE WHEN CAST(?4 AS BIGINT) IS NULL OR EXISTS "
+            "(SELECT 1 FROM posts WHERE id = ?4 AND state = 'revealed') THEN 1 ELSE 0 END) "
+            "ON CONFLICT DO NOTHING RETURNING id",
             (
                 a.guild_id,
                 a.user_id,
@@ -131,7 +133,8 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
                 stamp,
             ),
         )
-        if cursor.rowcount != 1:  # answered before: give back the credit taken above
+        inserted = cursor.fetchone()
+        if inserted is None:  # answered before: give back the credit taken above
             if fresh:
                 conn.executemany(
                     "DELETE FROM quiz_credit WHERE guild_id = ? AND user_id = ? AND period = ? "
@@ -143,8 +146,7 @@ async def record_answer(db: Database, a: NewAnswer) -> AnswerOutcome:
                 (a.user_id, a.post_id, a.quiz_question_id),
             ).fetchall()
             return AnswerOutcome(False, _record(list(rows)[0]), 0, None)
-        answer_id = cursor.lastrowid
-        assert answer_id is not None
+        answer_id = inserted[0]
         streak = (
             advance_streak(conn, a.guild_id, a.user_id, a.local_date) if a.board == "qotd" else None
         )
@@ -192,9 +194,9 @@ async def leaderboard(
 ) -> list[ScoreRow]:
     """One page of the ranking; ties share a rank (standard competition ranking: 1, 1, 3)."""
     rows = await db.fetchall(
-        "SELECT user_id, points, answered, correct FROM scores "
+        "SELECT user_id, points, answered, correct FROM scores "  # noqa: S608 - see id_list
         "WHERE guild_id = ? AND board = ? AND period = ? "
-        "AND user_id NOT IN (SELECT value FROM json_each(?)) "
+        f"AND user_id NOT IN {id_list(db.dialect, '?')} "
         "ORDER BY points DESC, user_id LIMIT ? OFFSET ?",
         (guild_id, board, period_key, json.dumps(sorted(exclude)), limit, offset),
     )
@@ -221,9 +223,9 @@ async def rank_of_points(
     """1 + the members with more points, from the per-score member counts (see migration 002),
     less the excluded members (who left the server) above those points."""
     above = await db.scalar(
-        "SELECT (SELECT coalesce(sum(members), 0) FROM score_counts "
+        "SELECT (SELECT coalesce(sum(members), 0) FROM score_counts "  # noqa: S608 - see id_list
         "WHERE guild_id = ?1 AND board = ?2 AND period = ?3 AND points > ?4) - "
-        "(SELECT count(*) FROM json_each(?5) AS gone CROSS JOIN scores AS s "
+        f"(SELECT count(*) FROM {id_list(db.dialect, '?5')} AS gone JOIN scores AS s "
         "ON s.guild_id = ?1 AND s.board = ?2 AND s.period = ?3 AND s.user_id = gone.value "
         "WHERE s.points > ?4)",
         (guild_id, board, period_key, points, json.dumps(sorted(exclude))),
@@ -255,9 +257,9 @@ async def count_ranked(
 ) -> int:
     return int(
         await db.scalar(
-            "SELECT (SELECT coalesce(sum(members), 0) FROM score_counts "
+            "SELECT (SELECT coalesce(sum(members), 0) FROM score_counts "  # noqa: S608 - id_list
             "WHERE guild_id = ?1 AND board = ?2 AND period = ?3) - "
-            "(SELECT count(*) FROM json_each(?4) AS gone CROSS JOIN scores AS s "
+            f"(SELECT count(*) FROM {id_list(db.dialect, '?4')} AS gone JOIN scores AS s "
             "ON s.guild_id = ?1 AND s.board = ?2 AND s.period = ?3 AND s.user_id = gone.value)",
             (guild_id, board, period_key, json.dumps(sorted(exclude))),
         )
@@ -272,7 +274,7 @@ async def get_streak(db: Database, guild_id: int, user_id: int) -> Streak | None
     return Streak(row["current"], row["best"], row["last_date"]) if row else None
 
 
-def count_open_answers(conn: sqlite3.Connection, post_id: int) -> int:
+def count_open_answers(conn: Connection, post_id: int) -> int:
     """Put the answers to a post on the boards; called in the transaction that reveals it.
     A trigger (migration 005) adds each to the totals, once."""
     return conn.execute(
@@ -316,8 +318,8 @@ async def score_mismatches(db: Database) -> list[str]:
         "SELECT 'missing or wrong' AS what, e.guild_id, e.board, e.period, e.user_id, "
         "e.points AS expected, s.points AS stored FROM expected e LEFT JOIN scores s "
         "USING (guild_id, board, period, user_id) "
-        "WHERE s.points IS NOT e.points OR s.answered IS NOT e.answered "
-        "OR s.correct IS NOT e.correct "
+        "WHERE s.points IS DISTINCT FROM e.points OR s.answered IS DISTINCT FROM e.answered "
+        "OR s.correct IS DISTINCT FROM e.correct "
         "UNION ALL SELECT 'without answers', s.guild_id, s.board, s.period, s.user_id, "
         "NULL, s.points FROM scores s LEFT JOIN expected e "
         "USING (guild_id, board, period, user_id) WHERE e.user_id IS NULL"
@@ -347,7 +349,7 @@ async def score_mismatches(db: Database) -> list[str]:
 async def forget_member(db: Database, guild_id: int, user_id: int) -> int:
     """Delete everything stored about a member in a server; returns the answers deleted."""
 
-    def tx(conn: sqlite3.Connection) -> int:
+    def tx(conn: Connection) -> int:
         cursor = conn.execute(
             "DELETE FROM answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )

@@ -1,53 +1,82 @@
-"""The bot's SQLite database: its migrations, the reading connection and the single writer.
+"""The bot's database: its reads, and the single writer that commits writes in batches.
 
-Why one writer: SQLite allows one write transaction at a time, and two coroutines that opened
-transactions on one connection would commit or roll back each other's work. So every write goes
-through a queue served by one task, which also commits many small writes in one transaction
+Two engines sit behind the same front (``Database.open`` picks by its target): a SQLite file, the
+default and the embedded choice (``bot/db/sqlite.py``), and a PostgreSQL server for instances that
+outgrow one process (``bot/db/postgres.py``). Repository functions are written once against this
+front; the SQL they run is the subset both engines read the same way, with ``?`` parameters.
+
+Why one writer per process: SQLite allows one write transaction at a time, and two coroutines that
+opened transactions on one connection would commit or roll back each other's work. So every write
+goes through a queue served by one task, which also commits many small writes in one transaction
 (group commit). A write's caller's ``await`` returns only once the transaction holding it is
 committed; a write that fails is undone alone (the batch is rolled back and replayed one by one).
+On PostgreSQL the same queue gives the same group commit; several processes (shards) then write
+concurrently, each batch in a serializable transaction that is run again when PostgreSQL reports
+it raced another process's, so every claim is decided by the database.
 
 Why writes are plain functions run in the writer's own thread and connection: a batch is then
 one hop to that thread and back, however many statements its writes run, instead of one hop
-(and one wake-up of the event loop) per statement. Reads use the aiosqlite connection; in WAL
-mode they never wait for the writer and see every committed write.
-
-Why ``synchronous=FULL``: in WAL mode NORMAL can lose the last commits on a power cut (never
-corrupting the file); FULL syncs the log on each commit. Group commit spreads that sync over every
-write of the batch, so the bot keeps the durability an acknowledged answer deserves at little cost.
+(and one wake-up of the event loop) per statement. A write must therefore be safe to run again:
+it reads what it needs inside its transaction and touches nothing outside it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno
-import fcntl
 import logging
-import os
-import sqlite3
+import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
-
-import aiosqlite
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.metrics import DB_WRITE_SECONDS
+
+if TYPE_CHECKING:
+    from bot.db.engine import Engine
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Write = Callable[[sqlite3.Connection], Any]  # runs in the writer's thread, inside its transaction
 
 MAX_BATCH = 512
 FULL_WARNING_EVERY = 600.0  # seconds
-BUSY_TIMEOUT_MS = 5000
+RACE_RETRIES = 20  # a batch that keeps losing races to other processes fails after this many
+
+
+class Row(Protocol):
+    """A result row: by position or by column name (sqlite3.Row and asyncpg.Record both are)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def keys(self) -> Iterable[str]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What a write receives: the subset of ``sqlite3.Connection`` both engines provide."""
+
+    def execute(
+        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = (), /
+    ) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
+
+
+Write = Callable[[Connection], Any]  # runs in the writer's thread, inside its transaction
 
 
 class DatabaseError(Exception):
-    """A problem with the database file that the operator must act on."""
+    """A problem with the database that the operator must act on."""
 
 
 class DatabaseTooNew(DatabaseError):
@@ -62,179 +91,62 @@ class DatabaseFull(DatabaseError):
     """The disk holding the database is full: the write was not made."""
 
 
-def _is_full(exc: BaseException) -> bool:
-    return (
-        isinstance(exc, sqlite3.Error)
-        and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
-    ) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
+class RaceLost(DatabaseError):
+    """A write kept conflicting with other processes' writes and was not made."""
 
 
-def _read_only_storage(folder: Path) -> bool:
-    try:
-        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-
-
-def storage_problem(path: Path, exc: BaseException, *, what: str = "DATABASE_PATH") -> str:
-    """One sentence for the operator about why the database file ``path`` cannot be used."""
-    folder = path.parent
-    user = f"user {os.getuid()}" if hasattr(os, "getuid") else "its user"
-    text = str(exc)
-    if path.is_dir():
-        return f"{what} {path} is a folder: name a file in it, such as {path / 'studybot.sqlite3'}"
-    if isinstance(exc, OSError) and not folder.is_dir():
-        return f"{what} {path}: its folder {folder} cannot be created ({exc.strerror or exc})"
-    if _is_full(exc):
-        return f"{what} {path}: the disk is full; free some space on it"
-    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
-        return (
-            f"{path} is not a SQLite database (damaged, or another kind of file): restore a "
-            f"backup or set {what} to another file"
-        )
-    if _read_only_storage(folder):
-        return f"{what} {path} is on read-only storage: the bot must be able to write there"
-    if path.exists() and not os.access(path, os.W_OK):
-        return (
-            f"{what} {path} is read-only (file permissions): the bot ({user}) must be able to "
-            "write to it and to its folder"
-        )
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return (
-            f"{what} {path}: the bot ({user}) cannot write to the folder {folder}; give that user "
-            f"write access to it (for a bind mount, `chown {os.getuid()}` the folder on the host)"
-            if hasattr(os, "getuid")
-            else f"{what} {path}: the bot cannot write to the folder {folder}"
-        )
-    if "readonly" in text:
-        return f"{what} {path} is read-only: the bot must be able to write to it and its folder"
-    return f"{what} {path} cannot be used: {text}"
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped with the bot: (version, file name, SQL), in order."""
-    folder = resources.files("bot.db") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        name = entry.name
-        if name.endswith(".sql") and name[:3].isdigit():
-            found.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    versions = [v for v, _, _ in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise DatabaseError(f"migrations must be numbered 001, 002, ... without gaps: {versions}")
+def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the bot for ``dialect``: (version, file name, SQL),
+    in order. SQLite's start at 001; PostgreSQL's start at the schema of the version PostgreSQL
+    support arrived with (its own folder), then take the shared file of each later version unless
+    the folder has its own."""
+    root = resources.files("bot.db") / "migrations"
+    shared = _numbered(root)
+    if dialect == "sqlite":
+        found = shared
+        expected = list(range(1, len(found) + 1))
+    else:
+        own = _numbered(root / dialect)
+        first = own[0][0]
+        versions = {v for v, _, _ in own}
+        found = sorted(own + [m for m in shared if m[0] > first and m[0] not in versions])
+        expected = list(range(first, first + len(found)))
+    if [v for v, _, _ in found] != expected:
+        raise DatabaseError(f"{dialect} migrations must be numbered without gaps: {found}")
     return found
+
+
+def _numbered(folder: Any) -> list[tuple[int, str, str]]:
+    return sorted(
+        (int(entry.name[:3]), entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql") and entry.name[:3].isdigit()
+    )
 
 
 LATEST_VERSION = len(migrations())
 
 
-async def _schema_version(conn: aiosqlite.Connection, path: Path) -> int:
-    (version,) = list(await conn.execute_fetchall("PRAGMA user_version"))[0]
-    if version > LATEST_VERSION:
-        raise DatabaseTooNew(
-            f"{path} was written by a newer version of the bot (schema {version}, this version "
-            f"knows up to {LATEST_VERSION}); upgrade the bot or restore a backup. "
-            "The file was not changed."
-        )
-    return int(version)
+def too_new(version: int, where: str) -> DatabaseTooNew:
+    return DatabaseTooNew(
+        f"{where} was written by a newer version of the bot (schema {version}, this version "
+        f"knows up to {LATEST_VERSION}); upgrade the bot or restore a backup. "
+        "The database was not changed."
+    )
 
 
-async def _apply_migrations(conn: aiosqlite.Connection, version: int, upto: int | None) -> None:
-    for number, name, sql in migrations():
-        if number <= version or (upto is not None and number > upto):
-            continue
-        log.info("database: applying migration %s", name)
-        try:
-            await conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                await conn.rollback()
-            raise DatabaseError(f"migration {name} failed and was rolled back: {exc}") from exc
-
-
-class _InstanceLock:
-    """An OS lock on ``<database>-lock``: one bot process per database file. The OS releases it
-    when the process ends, however it ends, so a crash leaves no stale lock; the file stays."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path.with_name(path.name + "-lock")
-        self._fd: int | None = None
-
-    def acquire(self, database: Path) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            _lock(fd)
-        except OSError as exc:
-            owner = os.pread(fd, 64, 0).decode(errors="replace").strip()
-            os.close(fd)
-            held_by = f" (process {owner})" if owner.isdigit() else ""
-            raise DatabaseError(
-                f"another copy of the bot is already using {database}{held_by}: stop it first "
-                "(two copies would answer every click twice), or set DATABASE_PATH to another file"
-            ) from exc
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing the descriptor releases the lock
-            self._fd = None
-
-
-def _lock(fd: int) -> None:
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _probe(path: Path, lock: _InstanceLock) -> None:
-    """Take the instance lock, open the file once and read its header: an unusable path fails
-    here, with its reason."""
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock.acquire(path)
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("PRAGMA user_version").fetchone()
-
-
-def _connect_writer(path: Path) -> sqlite3.Connection:
-    """The writer's connection, opened (and only ever used) in the writer's thread."""
-    conn = sqlite3.connect(path, isolation_level=None)  # used by this thread only
-    conn.row_factory = sqlite3.Row
-    for pragma in (
-        f"busy_timeout = {BUSY_TIMEOUT_MS}",
-        "synchronous = FULL",  # per connection: see the module's docstring
-        "foreign_keys = ON",
-    ):
-        conn.execute(f"PRAGMA {pragma}")
-    try:
-        conn.execute("BEGIN IMMEDIATE")  # fails now, not at the first answer, if it is read-only
-        conn.execute("ROLLBACK")
-    except sqlite3.Error:
-        conn.close()
-        raise
-    return conn
+def is_postgres_url(target: Path | str) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 class Database:
-    """Owns the connections. Use ``async with Database.open(path) as db``; always closed after."""
+    """Owns the connections. Use ``async with await Database.open(target) as db``; always closed
+    after. ``target`` is a SQLite file's path or a ``postgresql://`` URL."""
 
-    def __init__(
-        self,
-        conn: aiosqlite.Connection,
-        path: Path,
-        writer: tuple[ThreadPoolExecutor, sqlite3.Connection],
-        max_batch: int = MAX_BATCH,
-        *,
-        lock: _InstanceLock | None = None,
-    ) -> None:
-        self.conn = conn
-        self._lock = lock
-        self.path = path
-        self._thread, self._writer_conn = writer
+    def __init__(self, engine: Engine, thread: ThreadPoolExecutor, max_batch: int = MAX_BATCH):
+        self.engine = engine
+        self.dialect = engine.dialect
+        self._thread = thread
         self.max_batch = max_batch  # 1 makes every write its own transaction (benchmarks)
         self._queue: asyncio.Queue[tuple[Write, asyncio.Future[Any]] | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
@@ -242,51 +154,36 @@ class Database:
         self._full_since: float | None = None  # when a full disk was last reported
         self._full_told = True  # whether writes working again was reported since
         self.batches = 0  # transactions committed by the writer (for benchmarks and tests)
+        self.races = 0  # batches run again after losing a race to another process
 
     @classmethod
     async def open(
-        cls, path: Path | str, *, migrate_upto: int | None = None, max_batch: int = MAX_BATCH
+        cls, target: Path | str, *, migrate_upto: int | None = None, max_batch: int = MAX_BATCH
     ) -> Database:
-        path = Path(path)
-        if str(path) == ":memory:":
-            raise DatabaseError("the database must be a file: its writer has its own connection")
-        lock = _InstanceLock(path)
-        try:
-            await asyncio.to_thread(_probe, path, lock)
-            return await cls._open_locked(path, lock, migrate_upto, max_batch)
-        except (OSError, sqlite3.Error) as exc:
-            lock.release()
-            raise DatabaseError(storage_problem(path, exc)) from exc
-        except BaseException:
-            lock.release()
-            raise
+        engine: Engine
+        if is_postgres_url(target):
+            from bot.db.postgres import PostgresEngine
 
-    @classmethod
-    async def _open_locked(
-        cls, path: Path, lock: _InstanceLock, migrate_upto: int | None, max_batch: int
-    ) -> Database:
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        try:
-            conn.row_factory = sqlite3.Row
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            version = await _schema_version(conn, path)  # before anything writes to the file
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = FULL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await _apply_migrations(conn, version, migrate_upto)
-        except BaseException:
-            await conn.close()
-            raise
+            engine = await PostgresEngine.open(str(target), migrate_upto=migrate_upto)
+        else:
+            from bot.db.sqlite import SqliteEngine
+
+            engine = await SqliteEngine.open(Path(target), migrate_upto=migrate_upto)
         thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
         try:
-            writer = await asyncio.get_running_loop().run_in_executor(thread, _connect_writer, path)
+            await asyncio.get_running_loop().run_in_executor(thread, engine.connect_writer)
         except BaseException:
             thread.shutdown()
-            await conn.close()
+            await engine.close()
             raise
-        db = cls(conn, path, (thread, writer), max_batch, lock=lock)
+        db = cls(engine, thread, max_batch)
         db._writer = asyncio.create_task(db._write_loop(), name="db-writer")
         return db
+
+    @property
+    def where(self) -> str:
+        """The database, as the operator named it (a URL without its password)."""
+        return self.engine.where
 
     async def __aenter__(self) -> Database:
         return self
@@ -295,24 +192,22 @@ class Database:
         await self.close()
 
     async def close(self) -> None:
-        """Commit what is queued, stop the writer, close the connection. Safe to call twice."""
+        """Commit what is queued, stop the writer, close the connections. Safe to call twice."""
         if self._closing:
             return
         self._closing = True
         if self._writer is not None:
             await self._queue.put(None)
             await self._writer
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._writer_conn.close)
+        await asyncio.get_running_loop().run_in_executor(self._thread, self.engine.close_writer)
         self._thread.shutdown()
-        await self.conn.close()
-        if self._lock is not None:
-            self._lock.release()
+        await self.engine.close()
 
     # --- reads ----------------------------------------------------------------------------------
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return list(await self.conn.execute_fetchall(sql, params))
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return await self.engine.fetchall(sql, params)
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
@@ -321,9 +216,10 @@ class Database:
         return row[0] if row is not None else None
 
     # --- writes ---------------------------------------------------------------------------------
-    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def write(self, fn: Callable[[Connection], T]) -> T:
         """Run ``fn`` in the writer's thread and transaction; returns once that transaction is
-        committed. ``fn`` is a plain function: it must not touch the event loop."""
+        committed. ``fn`` is a plain function: it must not touch the event loop, and it may be
+        run more than once (only the run that commits counts)."""
         if self._closing:
             raise DatabaseClosed("the database is closing; the write was not made")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
@@ -375,7 +271,7 @@ class Database:
             log.warning(
                 "the disk holding %s is full: answers and quiz progress cannot be saved until "
                 "space is freed (members are told to try again later)",
-                self.path,
+                self.where,
             )
         elif not full and not self._full_told and any(ok for ok, _ in outcomes):
             self._full_told = True
@@ -384,26 +280,35 @@ class Database:
     def _commit_batch(self, writes: list[Write]) -> list[tuple[bool, Any]]:
         """In the writer's thread: run the writes in one transaction; (ok, result or error)
         for each. If any write fails, the transaction is rolled back and each write is run again
-        alone, so only the failing one fails; the common path pays for no savepoints."""
-        conn = self._writer_conn
+        alone, so only the failing one fails; the common path pays for no savepoints. A batch
+        that lost a race with another process is run again whole, after a short random wait."""
+        for attempt in range(RACE_RETRIES):
+            outcome = self._try_batch(writes)
+            if outcome is not None:
+                return outcome
+            self.races += 1
+            time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))  # noqa: S311 - jitter
+        lost = RaceLost(f"a write kept conflicting with other processes' ({self.where})")
+        return [(False, lost)] * len(writes)
+
+    def _try_batch(self, writes: list[Write]) -> list[tuple[bool, Any]] | None:
+        engine = self.engine
         started = time.perf_counter()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            results = [fn(conn) for fn in writes]
-            conn.execute("COMMIT")
+            engine.begin()
+            results = [fn(engine.connection) for fn in writes]
+            engine.commit()
             DB_WRITE_SECONDS.observe(time.perf_counter() - started)
         except Exception as exc:
-            if conn.in_transaction:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    log.exception("database: rollback failed")
+            engine.rollback()
+            if engine.lost_race(exc):
+                return None
             if len(writes) > 1:
                 return [self._commit_batch([fn])[0] for fn in writes]
             # Not logged here: the caller awaiting the write gets the exception and decides
             # (a refusal such as a busy channel is expected; a bug is logged where it surfaces).
-            if _is_full(exc):
-                full = DatabaseFull(f"the disk holding {self.path} is full")
+            if engine.disk_full(exc):
+                full = DatabaseFull(f"the disk holding {self.where} is full")
                 full.__cause__ = exc
                 return [(False, full)]
             return [(False, exc)]

@@ -18,8 +18,8 @@ async def set_guild_timezone(
     """Set the zone used for leaderboard periods and streak days."""
     if only_if_unset:
         await db.execute(
-            "INSERT OR IGNORE INTO guild_settings (guild_id, timezone, updated_at) "
-            "VALUES (?, ?, ?)",
+            "INSERT INTO guild_settings (guild_id, timezone, updated_at) "
+            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, timezone, now),
         )
     else:

@@ -13,8 +13,9 @@ from contextlib import closing
 from pathlib import Path
 
 from bot.db.answers import score_mismatches
-from bot.db.database import BUSY_TIMEOUT_MS, Database, DatabaseError, storage_problem
+from bot.db.database import Database, DatabaseError
 from bot.db.reviews import card_problems
+from bot.db.sqlite import BUSY_TIMEOUT_MS, storage_problem
 
 
 def _existing(source: Path) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.db.answers import count_open_answers
-from bot.db.database import Database
+from bot.db.database import Connection, Database, Row
 from bot.db.shards import on_shards
 from bot.metrics import POSTS_SENT
 from bot.study.shards import Shards
@@ -69,7 +68,7 @@ class Post:
     discussion: bool = False  # posted for discussion only: no answers, the thread is the point
 
 
-def _schedule(row: sqlite3.Row) -> Schedule:
+def _schedule(row: Row) -> Schedule:
     return Schedule(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -89,8 +88,8 @@ def _schedule(row: sqlite3.Row) -> Schedule:
     )
 
 
-def _post(row: sqlite3.Row) -> Post:
-    return _post_of({k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
+def _post(row: Row) -> Post:
+    return _post_of({k: row[k] for k in row.keys()})  # noqa: SIM118 - Row
 
 
 def _post_of(values: dict[str, object]) -> Post:
@@ -104,7 +103,7 @@ async def save_schedule(
     """Create the channel's schedule or update it; clears a previous error, and the pause unless
     ``keep_paused``."""
 
-    def tx(conn: sqlite3.Connection) -> Schedule:
+    def tx(conn: Connection) -> Schedule:
         rows = conn.execute(
             "INSERT INTO schedules (guild_id, channel_id, local_time, timezone, days, role_id, "
             "bank, reveal_after_min, thread, format, next_due, created_at, updated_at) "
@@ -113,7 +112,7 @@ async def save_schedule(
             "timezone = excluded.timezone, days = excluded.days, role_id = excluded.role_id, "
             "bank = excluded.bank, reveal_after_min = excluded.reveal_after_min, "
             "thread = excluded.thread, format = excluded.format, next_due = excluded.next_due, "
-            "paused = CASE WHEN ? THEN schedules.paused ELSE 0 END, "
+            "paused = CASE WHEN ? = 1 THEN schedules.paused ELSE 0 END, "
             "error = NULL, notice = NULL, updated_at = excluded.updated_at "
             "WHERE schedules.guild_id = excluded.guild_id RETURNING *",
             (
@@ -252,12 +251,12 @@ async def channel_rotation(db: Database, channel_id: int) -> Rotation:
     return Rotation(cycle, frozenset(r[1] for r in rows), deferred)
 
 
-def _defer(conn: sqlite3.Connection, channel_id: int, cycle: int, question_id: str) -> None:
+def _defer(conn: Connection, channel_id: int, cycle: int, question_id: str) -> None:
     conn.execute(
         "INSERT INTO channel_deferred (channel_id, cycle, question_id, position) "
         "VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM channel_deferred "
         "WHERE channel_id = ?1 AND cycle = ?2)) "
-        "ON CONFLICT DO UPDATE SET position = excluded.position",
+        "ON CONFLICT (channel_id, cycle, question_id) DO UPDATE SET position = excluded.position",
         (channel_id, cycle, question_id),
     )
 
@@ -290,7 +289,7 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
     removed since: a channel never gets two posts of one date.
     """
 
-    def tx(conn: sqlite3.Connection) -> Post | None:
+    def tx(conn: Connection) -> Post | None:
         rows = list(
             conn.execute(
                 "INSERT INTO posts (guild_id, channel_id, schedule_id, local_date, bank, "
@@ -312,13 +311,14 @@ async def claim_post(db: Database, claim: Claim, now: int) -> Post | None:
             ).fetchall()
         )
         conn.execute(
-            "UPDATE schedules SET next_due = max(next_due, ?) WHERE id = ?",
+            "UPDATE schedules SET next_due = ?1 WHERE id = ?2 AND next_due < ?1",
             (claim.next_due, claim.schedule_id),
         )
         if not rows:
             return None
         conn.execute(
-            "INSERT OR IGNORE INTO channel_used (channel_id, cycle, question_id) VALUES (?, ?, ?)",
+            "INSERT INTO channel_used (channel_id, cycle, question_id) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (claim.channel_id, claim.cycle, claim.question_id),
         )
         return _post(rows[0])
@@ -354,7 +354,7 @@ async def release_claim(db: Database, post_id: int, *, keep_question: bool = Fal
     ``keep_question``: the question stays asked in the channel's rotation (it could not be shown:
     the next post moves on to another one)."""
 
-    def tx(conn: sqlite3.Connection) -> None:
+    def tx(conn: Connection) -> None:
         rows = list(
             conn.execute(
                 "DELETE FROM posts WHERE id = ? AND state = 'claimed' "
@@ -375,7 +375,7 @@ async def release_claim(db: Database, post_id: int, *, keep_question: bool = Fal
 async def mark_revealed(db: Database, post_id: int) -> bool:
     """Close a post; its answers reach the boards in the same transaction."""
 
-    def tx(conn: sqlite3.Connection) -> bool:
+    def tx(conn: Connection) -> bool:
         closed = conn.execute(
             "UPDATE posts SET state = 'revealed' WHERE id = ? AND state = 'posted'", (post_id,)
         ).rowcount
@@ -428,7 +428,7 @@ async def replace_post(db: Database, post_id: int) -> bool:
     (they keep their points), its date is left to the replacement, and its question goes back to
     the end of the channel's cycle. False when it was not open any more (revealed meanwhile)."""
 
-    def tx(conn: sqlite3.Connection) -> bool:
+    def tx(conn: Connection) -> bool:
         rows = list(
             conn.execute(
                 "UPDATE posts SET state = 'replaced', schedule_id = NULL "
@@ -497,7 +497,7 @@ async def archived_posts(
     rows = await db.fetchall(
         "SELECT p.*, "  # noqa: S608 - ``where`` is one of two fixed texts
         "(SELECT count(*) FROM answers a WHERE a.post_id = p.id) AS n_answered, "
-        "(SELECT count(*) FROM answers a WHERE a.post_id = p.id AND a.correct) AS n_right, "
+        "(SELECT count(*) FROM answers a WHERE a.post_id = p.id AND a.correct = 1) AS n_right, "
         "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 1) AS g1, "
         "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 2) AS g2, "
         "(SELECT count(*) FROM self_grades g WHERE g.post_id = p.id AND g.grade = 3) AS g3, "
@@ -509,7 +509,7 @@ async def archived_posts(
     stats = ("n_answered", "n_right", "g1", "g2", "g3", "g4")
     return [
         ArchivedPost(
-            _post_of({k: r[k] for k in r.keys() if k not in stats}),  # noqa: SIM118 - sqlite3.Row
+            _post_of({k: r[k] for k in r.keys() if k not in stats}),  # noqa: SIM118 - Row
             r["n_answered"],
             r["n_right"],
             (r["g1"], r["g2"], r["g3"], r["g4"]),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-from bot.db.database import Database
+from bot.db.database import Connection, Database, Row
+from bot.db.engine import CONSTRAINT_ERRORS
 
 
 class GroupQuizRunning(Exception):
@@ -65,14 +65,14 @@ class QuizQuestion:
     item: str | None = None  # the item asked, as JSON (bot.items.model.Item.dumps)
 
 
-def _session(row: sqlite3.Row) -> QuizSession:
-    data = {k: row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
+def _session(row: Row) -> QuizSession:
+    data = {k: row[k] for k in row.keys()}  # noqa: SIM118 - Row
     data["typed"] = bool(data["typed"])
     return QuizSession(**data)
 
 
-def _question(row: sqlite3.Row) -> QuizQuestion:
-    data = {k: row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
+def _question(row: Row) -> QuizQuestion:
+    data = {k: row[k] for k in row.keys()}  # noqa: SIM118 - Row
     data["closed"] = bool(data["closed"])
     return QuizQuestion(**data)
 
@@ -84,7 +84,7 @@ async def create_quiz(
     solo quizzes running (a new one ends their oldest) and one group quiz (a second raises
     MemberGroupQuizRunning); a group quiz in a busy channel raises GroupQuizRunning."""
 
-    def tx(conn: sqlite3.Connection) -> tuple[QuizSession, list[QuizQuestion]]:
+    def tx(conn: Connection) -> tuple[QuizSession, list[QuizQuestion]]:
         if spec.mode == "group":
             row = conn.execute(
                 "SELECT channel_id FROM quiz_sessions WHERE guild_id = ? AND user_id = ? "
@@ -96,8 +96,9 @@ async def create_quiz(
         else:
             conn.execute(
                 "UPDATE quiz_sessions SET state = 'stopped', ended_at = ? WHERE id IN ("
-                "SELECT id FROM quiz_sessions WHERE guild_id = ? AND user_id = ? "
-                "AND mode = 'solo' AND state = 'running' ORDER BY id DESC LIMIT -1 OFFSET ?)",
+                "SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id DESC) AS newest "
+                "FROM quiz_sessions WHERE guild_id = ? AND user_id = ? "
+                "AND mode = 'solo' AND state = 'running') AS running WHERE newest > ?)",
                 (now, spec.guild_id, spec.user_id, max(0, solo_limit - 1)),
             )
         try:
@@ -121,7 +122,7 @@ async def create_quiz(
                     ),
                 ).fetchall()
             )
-        except sqlite3.IntegrityError as exc:
+        except CONSTRAINT_ERRORS as exc:
             raise GroupQuizRunning(spec.channel_id) from exc
         session = _session(rows[0])
         conn.executemany(
@@ -176,7 +177,7 @@ async def mark_asked(
 ) -> None:
     """The question is asked now, until ``deadline``, as ``item`` (JSON; kept once stored)."""
 
-    def tx(conn: sqlite3.Connection) -> None:
+    def tx(conn: Connection) -> None:
         conn.execute(
             "UPDATE quiz_questions SET message_id = ?, asked_at = ?, deadline = ?, "
             "item = coalesce(item, ?) WHERE id = ?",
@@ -222,10 +223,12 @@ async def idle_solo_quizzes(db: Database, before: float) -> list[QuizSession]:
     """Running solo quizzes with no activity (start, question asked, answer) since ``before``."""
     rows = await db.fetchall(
         "SELECT s.* FROM quiz_sessions s WHERE s.state = 'running' AND s.mode = 'solo' "
-        "AND max(s.started_at, "
-        "coalesce((SELECT max(q.asked_at) FROM quiz_questions q WHERE q.session_id = s.id), 0), "
-        "coalesce((SELECT max(a.answered_at) FROM answers a JOIN quiz_questions q "
-        "ON q.id = a.quiz_question_id WHERE q.session_id = s.id), 0)) < ? ORDER BY s.id",
+        "AND s.started_at < ?1 "
+        "AND NOT EXISTS (SELECT 1 FROM quiz_questions q WHERE q.session_id = s.id "
+        "AND q.asked_at >= ?1) "
+        "AND NOT EXISTS (SELECT 1 FROM answers a JOIN quiz_questions q "
+        "ON q.id = a.quiz_question_id WHERE q.session_id = s.id AND a.answered_at >= ?1) "
+        "ORDER BY s.id",
         (before,),
     )
     return [_session(r) for r in rows]

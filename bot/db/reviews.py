@@ -7,12 +7,11 @@ the answer (:func:`apply_review`), so a card never misses or doubles an answer.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from bot.db.database import Database
+from bot.db.database import Connection, Database, Row
 from bot.db.shards import on_shards
 from bot.db.streaks import advance_streak
 from bot.study.review import (
@@ -53,11 +52,11 @@ class Card:
     introduced: str | None
 
 
-def _mapping(row: sqlite3.Row) -> dict[str, Any]:
-    return {k: row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
+def _mapping(row: Row) -> dict[str, Any]:
+    return {k: row[k] for k in row.keys()}  # noqa: SIM118 - Row
 
 
-def _card(row: sqlite3.Row) -> Card:
+def _card(row: Row) -> Card:
     return Card(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -69,7 +68,7 @@ def _card(row: sqlite3.Row) -> Card:
     )
 
 
-def apply_review(conn: sqlite3.Connection, r: NewReview) -> Card:
+def apply_review(conn: Connection, r: NewReview) -> Card:
     """Review the member's card for the question (made now if it has none), inside the
     caller's transaction; the review is logged."""
     rows = conn.execute(
@@ -114,7 +113,7 @@ async def record_review(
     reviews (a second click on the same card's old buttons changes nothing: None). A review
     on ``local_date`` (the server's) keeps the member's streak going, as studying that day."""
 
-    def tx(conn: sqlite3.Connection) -> Card | None:
+    def tx(conn: Connection) -> Card | None:
         if reps is not None:
             current = conn.execute(
                 "SELECT reps FROM cards WHERE guild_id = ? AND user_id = ? AND question_id = ?",
@@ -245,7 +244,7 @@ async def introduce(
     """A new card for a question the member has not met yet, due now (the one they have, if
     an answer made it meanwhile)."""
 
-    def tx(conn: sqlite3.Connection) -> Card:
+    def tx(conn: Connection) -> Card:
         values = to_row(new_card(now))
         conn.execute(
             "INSERT INTO cards (guild_id, user_id, bank, question_id, due, state, stability, "
@@ -319,7 +318,7 @@ async def review_settings(db: Database, guild_id: int, user_id: int) -> ReviewSe
     row = await db.fetchone(
         "SELECT s.new_per_day, s.remind_time, s.remind_tz, s.remind_next, s.dm_closed, "
         "(SELECT new_per_day FROM guild_settings WHERE guild_id = ?1) AS server "
-        "FROM (SELECT 1) LEFT JOIN review_settings s ON s.guild_id = ?1 AND s.user_id = ?2",
+        "FROM (SELECT 1) AS one LEFT JOIN review_settings s ON s.guild_id = ?1 AND s.user_id = ?2",
         (guild_id, user_id),
     )
     assert row is not None
@@ -415,7 +414,7 @@ async def set_dm_closed(db: Database, guild_id: int, user_id: int, closed: bool)
 # --- checks ----------
 
 
-def card_problems(conn: sqlite3.Connection) -> list[str]:
+def card_problems(conn: Connection) -> list[str]:
     """Cards whose review count differs from their log, or that were reviewed without a
     log (``db check``)."""
     rows = conn.execute(

@@ -7,12 +7,11 @@ quiz question counts; a UNIQUE constraint decides.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.answers import Board
-from bot.db.database import Database
+from bot.db.database import Connection, Database, Row
 from bot.db.reviews import NewReview, apply_review
 from bot.db.streaks import advance_streak
 from bot.study.streaks import Streak
@@ -45,7 +44,7 @@ class SelfGradeOutcome:
 async def record_self_grade(db: Database, g: NewSelfGrade) -> SelfGradeOutcome:
     """Record a member's grade once, and for a question of the day move their streak on."""
 
-    def tx(conn: sqlite3.Connection) -> SelfGradeOutcome:
+    def tx(conn: Connection) -> SelfGradeOutcome:
         cursor = conn.execute(
             "INSERT INTO self_grades (guild_id, user_id, board, post_id, quiz_question_id, "
             "question_id, topic, grade, recalled, points_total, graded_at) "
@@ -96,7 +95,7 @@ class GradeCounts:
         return self.again + self.hard + self.good + self.easy
 
 
-def _counts(rows: list[sqlite3.Row]) -> GradeCounts:
+def _counts(rows: list[Row]) -> GradeCounts:
     per = {int(r[0]): int(r[1]) for r in rows}
     return GradeCounts(per.get(1, 0), per.get(2, 0), per.get(3, 0), per.get(4, 0))
 

@@ -7,12 +7,11 @@ server's questions is checked inside the transaction that would pass it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.bank.model import Bank, Question
-from bot.db.database import Database
+from bot.db.database import Connection, Database, Row
 
 MAX_SERVER_QUESTIONS = 5000
 
@@ -46,11 +45,11 @@ class StoredBank:
         )
 
 
-def _question(row: sqlite3.Row) -> Question:
+def _question(row: Row) -> Question:
     return Question.from_json(json.loads(row["question"]), f"{row['bank']}#{row['position']}")
 
 
-def _count_others(conn: sqlite3.Connection, guild_id: int, slug: str) -> int:
+def _count_others(conn: Connection, guild_id: int, slug: str) -> int:
     return int(
         conn.execute(
             "SELECT count(*) FROM server_questions WHERE guild_id = ? AND bank != ?",
@@ -60,7 +59,7 @@ def _count_others(conn: sqlite3.Connection, guild_id: int, slug: str) -> int:
 
 
 def _upsert_bank(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     slug: str,
     name: str | None,
@@ -71,7 +70,8 @@ def _upsert_bank(
     conn.execute(
         "INSERT INTO server_banks (guild_id, slug, name, source, updated_by, updated_at) "
         "VALUES (?, ?, coalesce(?, ?), ?, ?, ?) ON CONFLICT (guild_id, slug) DO UPDATE SET "
-        "name = coalesce(?, name), source = coalesce(excluded.source, source), "
+        "name = coalesce(?, server_banks.name), "
+        "source = coalesce(excluded.source, server_banks.source), "
         "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
         (guild_id, slug, name, slug, source, user_id, now, name),
     )
@@ -137,7 +137,7 @@ async def save_bank(
     """
     payload = [(q.id, json.dumps(q.to_json(), ensure_ascii=False)) for q in questions]
 
-    def tx(conn: sqlite3.Connection) -> None:
+    def tx(conn: Connection) -> None:
         total = _count_others(conn, guild_id, slug) + len(payload)
         if total > limit:
             raise TooManyQuestions(total, limit)
@@ -170,10 +170,10 @@ async def put_question(
     replaced one."""
     data = json.dumps(question.to_json(), ensure_ascii=False)
 
-    def tx(conn: sqlite3.Connection) -> bool:
+    def tx(conn: Connection) -> bool:
         conn.execute(
-            "INSERT OR IGNORE INTO server_banks (guild_id, slug, name, updated_at) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO server_banks (guild_id, slug, name, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, slug, name or slug, now),
         )
         _upsert_bank(conn, guild_id, slug, None, None, user_id, now)
@@ -212,7 +212,7 @@ async def delete_question(db: Database, guild_id: int, slug: str, question_id: s
 
 
 async def delete_bank(db: Database, guild_id: int, slug: str) -> bool:
-    def tx(conn: sqlite3.Connection) -> bool:
+    def tx(conn: Connection) -> bool:
         conn.execute(
             "DELETE FROM server_questions WHERE guild_id = ? AND bank = ?", (guild_id, slug)
         )

@@ -81,7 +81,7 @@ async def missed_post_since(db: Database, guild_id: int, day: str) -> bool:
     return bool(
         await db.scalar(
             "SELECT EXISTS (SELECT 1 FROM posts WHERE guild_id = ? AND local_date > ? "
-            "AND state = 'revealed' AND NOT discussion)",
+            "AND state = 'revealed' AND discussion = 0)",
             (guild_id, day),
         )
     )

@@ -3,13 +3,12 @@ a question of the day, a self-grade of one, or a review."""
 
 from __future__ import annotations
 
-import sqlite3
-
+from bot.db.database import Connection
 from bot.study.streaks import Streak, advance
 
 
 def advance_streak(
-    conn: sqlite3.Connection, guild_id: int, user_id: int, local_date: str | None
+    conn: Connection, guild_id: int, user_id: int, local_date: str | None
 ) -> Streak | None:
     """Move the member's streak on for answering (or self-grading) the post of ``local_date``."""
     if local_date is None:
@@ -18,7 +17,7 @@ def advance_streak(
         conn.execute(
             "SELECT current, best, last_date, EXISTS (SELECT 1 FROM posts p "
             "WHERE p.guild_id = s.guild_id AND p.local_date > s.last_date "
-            "AND p.local_date < ? AND p.state IN ('posted', 'revealed') AND NOT p.discussion) "
+            "AND p.local_date < ? AND p.state IN ('posted', 'revealed') AND p.discussion = 0) "
             "AS missed "
             "FROM streaks s WHERE guild_id = ? AND user_id = ?",
             (local_date, guild_id, user_id),

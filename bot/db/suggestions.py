@@ -7,12 +7,12 @@ row, so of two reviewers clicking at once exactly one decides and the other is t
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.bank.model import Question
-from bot.db.database import Database
+from bot.db.database import Connection, Database, Row
+from bot.db.engine import CONSTRAINT_ERRORS
 
 DAILY_SUGGESTIONS = 5  # per member, per server, per the server's day
 
@@ -82,7 +82,7 @@ def _question_json(question: Question) -> str:
     return json.dumps(question.to_json(), ensure_ascii=False)
 
 
-def _suggestion(row: sqlite3.Row) -> Suggestion:
+def _suggestion(row: Row) -> Suggestion:
     return Suggestion(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -98,7 +98,7 @@ def _suggestion(row: sqlite3.Row) -> Suggestion:
     )
 
 
-def _report(row: sqlite3.Row) -> Report:
+def _report(row: Row) -> Report:
     return Report(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -131,7 +131,7 @@ async def add_suggestion(
     """Store a pending suggestion; raises :class:`DailyCapReached` when the member has made
     ``cap`` on ``local_date`` already (counted in the transaction that would pass it)."""
 
-    def tx(conn: sqlite3.Connection) -> int:
+    def tx(conn: Connection) -> int:
         made = conn.execute(
             "SELECT count(*) FROM suggestions WHERE guild_id = ? AND user_id = ? "
             "AND local_date = ?",
@@ -141,10 +141,10 @@ async def add_suggestion(
             raise DailyCapReached(cap)
         cursor = conn.execute(
             "INSERT INTO suggestions (guild_id, user_id, bank, question, local_date, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (guild_id, user_id, bank, _question_json(question), local_date, now),
         )
-        return int(cursor.lastrowid or 0)
+        return int(cursor.fetchone()[0])
 
     row_id = await db.write(tx)
     found = await get_suggestion(db, row_id)
@@ -259,15 +259,13 @@ async def add_report(
     """Store an open report; None when the member already has one open on this question."""
     try:
         row_id = await db.write(
-            lambda conn: (
-                conn.execute(
-                    "INSERT INTO reports (guild_id, user_id, bank, question_id, reason, note, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (guild_id, user_id, bank, question_id, reason, note, now),
-                ).lastrowid
-            )
+            lambda conn: conn.execute(
+                "INSERT INTO reports (guild_id, user_id, bank, question_id, reason, note, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (guild_id, user_id, bank, question_id, reason, note, now),
+            ).fetchone()[0]
         )
-    except sqlite3.IntegrityError:
+    except CONSTRAINT_ERRORS:
         return None
     return await get_report(db, int(row_id or 0))
 
@@ -330,7 +328,7 @@ async def take_notices(db: Database, guild_id: int, user_id: int) -> list[str]:
     ):
         return []  # the common case reads, and leaves the writer alone
 
-    def tx(conn: sqlite3.Connection) -> list[str]:
+    def tx(conn: Connection) -> list[str]:
         rows = conn.execute(
             "DELETE FROM outcome_notices WHERE guild_id = ? AND user_id = ? RETURNING id, text",
             (guild_id, user_id),
@@ -344,7 +342,7 @@ async def forget_contributor(db: Database, guild_id: int, user_id: int) -> int:
     """Delete a member's suggestions, reports and notices in a server; returns how many
     suggestions and reports. Approved questions stay in their banks, no longer credited."""
 
-    def tx(conn: sqlite3.Connection) -> int:
+    def tx(conn: Connection) -> int:
         deleted = 0
         for table in ("suggestions", "reports", "outcome_notices"):
             cursor = conn.execute(

@@ -40,7 +40,7 @@ async def remove_link(db: Database, guild_id: int) -> bool:
 async def link_secret(db: Database) -> bytes:
     """The secret that signs members' links, made once per database (the first writer wins)."""
     await db.execute(
-        "INSERT OR IGNORE INTO bot_state (key, value) VALUES (?, ?)",
+        "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (STATE_KEY, secrets.token_hex(32)),
     )
     found = await get_state(db, STATE_KEY)

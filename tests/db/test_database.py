@@ -14,7 +14,8 @@ from bot.db import Database, DatabaseTooNew
 from bot.db.database import LATEST_VERSION, migrations
 
 
-async def test_pragmas(db: Database) -> None:
+async def test_pragmas(sqlite_db: Database) -> None:
+    db = sqlite_db
     assert await db.scalar("PRAGMA journal_mode") == "wal"
     assert await db.scalar("PRAGMA foreign_keys") == 1
     assert await db.scalar("PRAGMA synchronous") == 2  # FULL
@@ -52,14 +53,14 @@ async def test_refuses_a_database_from_a_newer_version(tmp_path: Path) -> None:
 async def test_a_failing_migration_is_rolled_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.db import database
+    from bot.db import database, sqlite
 
     broken = [
         *migrations(),
         (LATEST_VERSION + 1, "999_broken.sql", "CREATE TABLE a (x); SELECT nope();"),
     ]
-    monkeypatch.setattr(database, "migrations", lambda: broken)
-    monkeypatch.setattr(database, "LATEST_VERSION", LATEST_VERSION + 1)
+    monkeypatch.setattr(sqlite, "migrations", lambda dialect: broken)
+    monkeypatch.setattr(sqlite, "LATEST_VERSION", LATEST_VERSION + 1)
     path = tmp_path / "db.sqlite3"
     with pytest.raises(database.DatabaseError, match=r"999_broken\.sql failed and was rolled back"):
         await Database.open(path)
@@ -143,16 +144,17 @@ RUNNING_QUIZ_QUERIES = [
     "SELECT channel_id FROM quiz_sessions WHERE guild_id = 1 AND user_id = 2 "
     "AND mode = 'group' AND state = 'running'",
     "UPDATE quiz_sessions SET state = 'stopped', ended_at = 0 WHERE id IN ("
-    "SELECT id FROM quiz_sessions WHERE guild_id = 1 AND user_id = 2 "
-    "AND mode = 'solo' AND state = 'running' ORDER BY id DESC LIMIT -1 OFFSET 2)",
+    "SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id DESC) AS newest "
+    "FROM quiz_sessions WHERE guild_id = 1 AND user_id = 2 "
+    "AND mode = 'solo' AND state = 'running') AS running WHERE newest > 2)",
     "SELECT * FROM quiz_sessions WHERE state = 'running' ORDER BY id",
     "SELECT s.* FROM quiz_sessions s WHERE s.state = 'running' AND s.mode = 'solo' ORDER BY s.id",
 ]
 
 
 @pytest.mark.parametrize("sql", RUNNING_QUIZ_QUERIES)
-async def test_running_quizzes_are_found_through_an_index(db: Database, sql: str) -> None:
+async def test_running_quizzes_are_found_through_an_index(sqlite_db: Database, sql: str) -> None:
     """The quizzes table keeps every quiz ever played: finding the running ones (on /quiz, at
     start-up, in the idle sweep) must not read it all."""
-    plan = " / ".join(str(row[3]) for row in await db.fetchall(f"EXPLAIN QUERY PLAN {sql}"))
+    plan = " / ".join(str(row[3]) for row in await sqlite_db.fetchall(f"EXPLAIN QUERY PLAN {sql}"))
     assert "USING INDEX quiz_sessions_running" in plan, plan

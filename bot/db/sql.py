@@ -1,0 +1,15 @@
+"""The few pieces of SQL that SQLite and PostgreSQL write differently; everything else is
+written once."""
+
+# ruff: noqa: S608 - the pieces are fixed text around a placeholder, never a value
+
+from __future__ import annotations
+
+
+def id_list(dialect: str, param: str) -> str:
+    """A subquery of one column, ``value``: the integers of the JSON array given as ``param``
+    (a list of member ids, say, passed as one parameter however long it is)."""
+    if dialect == "postgresql":
+        cast = f"CAST({param} AS json)"
+        return f"(SELECT value::bigint AS value FROM json_array_elements_text({cast}))"
+    return f"(SELECT value FROM json_each({param}))"
