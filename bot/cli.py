@@ -70,26 +70,42 @@ def _parser() -> argparse.ArgumentParser:
         "--yaml", type=Path, metavar="OUT.yaml", help="write this bot's YAML, with question ids"
     )
     export.add_argument("--deck", help="the deck's name in Anki (default: the bank's name)")
-    db = sub.add_parser("db", help="back up or check the database").add_subparsers(
+    db = sub.add_parser("db", help="back up, check or move the database").add_subparsers(
         dest="db_command", metavar="DB_COMMAND", required=True, parser_class=_Parser
     )
     backup = db.add_parser("backup", help="copy the database while the bot runs")
     backup.add_argument("target", type=Path, metavar="PATH")
     db.add_parser("check", help="integrity check and score-consistency check")
+    move = db.add_parser(
+        "copy", help="copy the SQLite database (DATABASE_PATH) into an empty PostgreSQL one"
+    )
+    move.add_argument("--to", required=True, metavar="postgresql://...", type=_postgres_url)
     return parser
+
+
+def _postgres_url(value: str) -> str:
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise argparse.ArgumentTypeError("--to must be a postgresql:// URL")
+    return value
 
 
 def _db_command(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.db import DatabaseError, maintenance
+    from bot.db import DatabaseError, copy, maintenance
+    from bot.db.postgres import redacted
     from bot.runner import load_settings
 
     settings = load_settings()
     if settings is None:
         return EXIT_USAGE
-    source = settings.database_path
+    source = settings.database()
+    shown = redacted(source) if isinstance(source, str) else source
     try:
+        if args.db_command == "copy":
+            report = asyncio.run(copy.copy_to_postgres(settings.database_path, args.to))
+            print(report.summary())
+            return EXIT_OK if report.ok else EXIT_PROBLEMS
         if args.db_command == "backup":
             size = maintenance.backup(source, args.target)
             print(f"backed up {source} to {args.target} ({size} bytes)")
@@ -100,7 +116,7 @@ def _db_command(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     for problem in problems:
         print(problem)
-    print(f"{source}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+    print(f"{shown}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     database_path: Path = DEFAULT_DATABASE
+    # A PostgreSQL database instead of the SQLite file (several processes, one database).
+    database_url: str | None = None
     banks_dir: str = Field(
         default="", description="extra bank folders, separated by the OS path separator"
     )
@@ -65,6 +67,24 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_guild_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _blank_url_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return _url(
+            value, ("postgresql", "postgres"), "postgresql://studybot:PASSWORD@localhost/studybot"
+        )
+
+    def database(self) -> Path | str:
+        """Where the bot keeps its data: ``DATABASE_URL`` when set, else ``DATABASE_PATH``."""
+        return self.database_url or self.database_path
 
     @field_validator("discord_api_base_url")
     @classmethod

@@ -60,7 +60,7 @@ async def serve(settings: Settings, token: str, *, stop: asyncio.Event | None = 
     banks = BankLibrary.load(settings.bank_folders())
     log.info("loaded %d bank(s): %s", len(banks), ", ".join(banks.banks) or "none")
     stop = stop or asyncio.Event()
-    async with await Database.open(settings.database_path) as db:
+    async with await Database.open(settings.database()) as db:
         bot = StudyBot(Services(settings, db, banks, SystemClock()))
         async with bot:
             runner = asyncio.create_task(bot.start(token), name="discord-client")

@@ -49,13 +49,48 @@ def test_docker_installs_the_way_the_readme_does_from_pinned_versions() -> None:
 
 def test_compose() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    (service,) = compose["services"].values()
+    service = compose["services"]["studybot"]
+    assert "profiles" not in service  # what `docker compose up` starts
     assert service["env_file"] == ".env"
     assert service["init"] is True
     assert service["restart"] == "unless-stopped"
     assert any(v.endswith(":/data") for v in service["volumes"])
     assert service["logging"]["options"]["max-size"]
     assert compose["volumes"]
+
+
+def test_compose_postgres_profile_runs_two_shards_on_one_database() -> None:
+    from bot.config import Settings
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    database = services["postgres"]
+    assert database["profiles"] == ["postgres"]
+    assert database["image"].startswith("postgres:")
+    assert "pg_isready" in " ".join(database["healthcheck"]["test"])
+    assert any(v.startswith("postgres-data:") for v in database["volumes"])
+    urls, shards = set(), []
+    for name in ("shard-0", "shard-1"):
+        shard = services[name]
+        assert shard["profiles"] == ["postgres"]
+        assert shard["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert shard["env_file"] == ".env" and shard["restart"] == "unless-stopped"
+        env = shard["environment"]
+        urls.add(env["DATABASE_URL"])
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            database_url=env["DATABASE_URL"].replace(
+                "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}", "pw"
+            ),
+            shard_count=env["SHARD_COUNT"],
+            shard_ids=env["SHARD_IDS"],
+        )
+        shards.append(settings.shards())
+        assert str(settings.database()).startswith("postgresql://studybot:pw@postgres/")
+    assert len(urls) == 1  # one database for both
+    assert [s.ids for s in shards] == [(0,), (1,)] and {s.count for s in shards} == {2}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "docker compose --profile postgres up -d postgres shard-0 shard-1" in readme
 
 
 def test_env_example_documents_every_setting() -> None:
@@ -178,7 +213,7 @@ def test_compose_waits_for_a_clean_stop_and_backups_work_in_the_container() -> N
     from bot.runner import STOP_GRACE
 
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    (service,) = compose["services"].values()
+    service = compose["services"]["studybot"]
     grace = re.fullmatch(r"(\d+)s", service["stop_grace_period"])
     assert grace and int(grace[1]) >= 10 * STOP_GRACE
     final = final_stage(dockerfile())

@@ -312,8 +312,13 @@ FROM credited GROUP BY guild_id, board, period, user_id
 
 
 async def score_mismatches(db: Database) -> list[str]:
-    """Every score total that differs from the sum over its answers (empty when consistent)."""
-    rows = await db.fetchall(
+    """Every score total that differs from the sum over its answers (empty when consistent),
+    read in one transaction: a live database gives a consistent answer."""
+    return await db.write(score_problems)
+
+
+def score_problems(conn: Connection) -> list[str]:
+    rows = conn.execute(
         f"WITH expected AS ({_EXPECTED_SCORES}) "  # noqa: S608 - constant SQL
         "SELECT 'missing or wrong' AS what, e.guild_id, e.board, e.period, e.user_id, "
         "e.points AS expected, s.points AS stored FROM expected e LEFT JOIN scores s "
@@ -323,13 +328,13 @@ async def score_mismatches(db: Database) -> list[str]:
         "UNION ALL SELECT 'without answers', s.guild_id, s.board, s.period, s.user_id, "
         "NULL, s.points FROM scores s LEFT JOIN expected e "
         "USING (guild_id, board, period, user_id) WHERE e.user_id IS NULL"
-    )
+    ).fetchall()
     problems = [
         f"guild {r['guild_id']} board {r['board']} period {r['period']} user {r['user_id']}: "
         f"{r['what']} (expected {r['expected']}, stored {r['stored']})"
         for r in rows
     ]
-    counts = await db.fetchall(
+    counts = conn.execute(
         "WITH expected AS (SELECT guild_id, board, period, points, count(*) AS n FROM scores "
         "GROUP BY guild_id, board, period, points) "
         "SELECT c.guild_id, c.board, c.period, c.points, c.members, coalesce(e.n, 0) AS n "
@@ -337,7 +342,7 @@ async def score_mismatches(db: Database) -> list[str]:
         "WHERE c.members <> coalesce(e.n, 0) "
         "UNION ALL SELECT e.guild_id, e.board, e.period, e.points, NULL, e.n FROM expected e "
         "LEFT JOIN score_counts c USING (guild_id, board, period, points) WHERE c.points IS NULL"
-    )
+    ).fetchall()
     problems += [
         f"guild {r[0]} board {r[1]} period {r[2]}: {r[5]} member(s) with {r[3]} points, "
         f"counted {r[4]}"

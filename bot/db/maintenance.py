@@ -1,7 +1,9 @@
-"""Operator tasks: an online backup and a health check of the database file.
+"""Operator tasks: an online backup and a health check of the database.
 
-Both only read the database: ``check`` reads it through a read-only connection and checks the
-scores on a private copy (migrated there if it is older), so the file checked stays as it was.
+On SQLite both only read the file: ``check`` reads it through a read-only connection and checks
+the scores on a private copy (migrated there if it is older), so the file checked stays as it
+was. On PostgreSQL, backups are ``pg_dump``'s (the server's own tool), and ``check`` reads the
+live database in one transaction, so a bot writing meanwhile cannot make it see half an answer.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ import tempfile
 from contextlib import closing
 from pathlib import Path
 
-from bot.db.answers import score_mismatches
-from bot.db.database import Database, DatabaseError
+from bot.db.answers import score_problems
+from bot.db.database import (
+    LATEST_VERSION,
+    Connection,
+    Database,
+    DatabaseError,
+    is_postgres_url,
+)
 from bot.db.reviews import card_problems
 from bot.db.sqlite import BUSY_TIMEOUT_MS, storage_problem
 
 
-def _existing(source: Path) -> None:
+def existing(source: Path) -> None:
     if source.is_dir():
         raise DatabaseError(storage_problem(source, IsADirectoryError(str(source))))
     if not source.is_file():
@@ -37,10 +45,20 @@ def _copy(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def backup(source: Path, target: Path) -> int:
+PG_DUMP_ADVICE = (
+    "back up a PostgreSQL database with its own tool while the bot runs: "
+    'pg_dump --format=custom --file=studybot.dump "$DATABASE_URL" '
+    "(restore into an empty database with pg_restore --dbname=...)"
+)
+
+
+def backup(source: Path | str, target: Path) -> int:
     """Copy ``source`` to ``target`` with SQLite's online backup, consistent even while the bot
     writes (the copy is one read transaction). Returns the size of the copy in bytes."""
-    _existing(source)
+    if is_postgres_url(source):
+        raise DatabaseError(PG_DUMP_ADVICE)
+    source = Path(source)
+    existing(source)
     if target.exists():
         raise FileExistsError(f"{target} already exists; choose a new file name")
     try:
@@ -75,10 +93,25 @@ def _integrity(source: Path) -> list[str]:
     return problems
 
 
-async def check(path: Path) -> list[str]:
+def consistency_problems(conn: Connection) -> list[str]:
+    """Totals that differ from their answers, and cards that differ from their review log."""
+    return score_problems(conn) + card_problems(conn)
+
+
+async def check(path: Path | str) -> list[str]:
     """Problems found: SQLite's integrity check, then totals that differ from their answers.
     The file is only read."""
-    _existing(path)
+    if is_postgres_url(path):
+        async with await Database.open(path, migrate_upto=0) as db:  # reads only: no migration
+            version = await db.scalar("SELECT max(version) FROM schema_version")
+            if version != LATEST_VERSION:
+                return [
+                    f"schema version {version or 0}, this bot's is {LATEST_VERSION}: start the "
+                    "bot once to migrate it, then check again"
+                ]
+            return await db.write(consistency_problems)
+    path = Path(path)
+    existing(path)
     try:
         problems = await asyncio.to_thread(_integrity, path)
         if problems:
@@ -87,8 +120,7 @@ async def check(path: Path) -> list[str]:
             copy = Path(folder) / "check.sqlite3"
             await asyncio.to_thread(_copy, path, copy)
             async with await Database.open(copy) as db:  # migrates the copy if it is older
-                problems += await score_mismatches(db)
-                problems += await db.write(card_problems)
+                problems += await db.write(consistency_problems)
     except sqlite3.Error as exc:
         raise DatabaseError(storage_problem(path, exc)) from exc
     return problems
