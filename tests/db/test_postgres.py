@@ -1,0 +1,190 @@
+"""What only PostgreSQL has: several processes on one database. Two ``Database`` objects stand for
+two bot processes; every claim between them is decided by the database. Also its migrations, its
+refusals in one sentence, and the operator's commands on it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.db import Database, DatabaseError, DatabaseTooNew
+from bot.db import qotd as store
+from bot.db.answers import score_mismatches
+from bot.db.database import LATEST_VERSION
+from bot.db.postgres import redacted, to_postgres, to_postgres_named
+from tests.db.helpers import answer, make_post
+
+
+@pytest.fixture
+async def two(postgres_url: str) -> AsyncIterator[tuple[Database, Database]]:
+    """Two processes' databases on one PostgreSQL database, opened at the same time (both
+    migrate it: once)."""
+    first, second = await asyncio.gather(Database.open(postgres_url), Database.open(postgres_url))
+    async with first, second:
+        yield first, second
+
+
+def test_parameters_are_numbered_as_sqlite_numbers_them() -> None:
+    assert to_postgres("SELECT ? , ?, '?', \"a?\" WHERE x = ?") == (
+        "SELECT $1 , $2, '?', \"a?\" WHERE x = $3"
+    )
+    assert to_postgres("VALUES (?, ?, ?4 IS NULL, ?)") == "VALUES ($1, $2, $4 IS NULL, $5)"
+    assert to_postgres_named("VALUES (:a, :b, :a, x::text, ':c')") == (
+        "VALUES ($1, $2, $1, x::text, ':c')",
+        ("a", "b"),
+    )
+
+
+async def test_two_processes_migrate_once(
+    postgres_url: str, two: tuple[Database, Database]
+) -> None:
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        assert await conn.fetch("SELECT version FROM schema_version") == [(LATEST_VERSION,)]
+    finally:
+        await conn.close()
+
+
+async def test_one_claim_wins_when_two_processes_race(two: tuple[Database, Database]) -> None:
+    first, second = two
+    schedule = await store.save_schedule(
+        first, store.ScheduleSpec(1, 10, "09:00", "UTC", 0b1111111, "seed"), next_due=0, now=0
+    )
+    for day in range(20):  # 20 question-of-the-day ticks, both processes claiming each
+        date = f"2026-12-{day + 1:02d}"
+
+        def claim(
+            db: Database, nonce: str, date: str = date, day: int = day
+        ) -> asyncio.Future[store.Post | None]:
+            return asyncio.ensure_future(
+                store.claim_post(
+                    db,
+                    store.Claim(
+                        schedule.id,
+                        1,
+                        10,
+                        date,
+                        "seed",
+                        f"q{day}",
+                        nonce,
+                        1,
+                        reveal_at=10**10,
+                        next_due=0,
+                    ),
+                    now=0,
+                )
+            )
+
+        results = await asyncio.gather(claim(first, "a"), claim(second, "b"))
+        assert sum(post is not None for post in results) == 1, results
+    assert await first.scalar("SELECT count(*) FROM posts") == 20
+    assert await first.scalar("SELECT count(DISTINCT local_date) FROM posts") == 20
+
+
+async def test_answers_from_two_processes_count_once(two: tuple[Database, Database]) -> None:
+    """Members click from both processes (a click may be delivered twice): each counts once and
+    every total equals its answers, though the processes' transactions conflict and are run
+    again."""
+    first, second = two
+    post = await make_post(first, "2026-11-30")
+    clicks = [
+        answer(db, user=user, post=post, correct=user % 3 != 0)
+        for user in range(1, 121)
+        for db in (first, second)
+    ]
+    outcomes = await asyncio.gather(*clicks)
+    assert sum(o.recorded for o in outcomes) == 120
+    assert await first.scalar("SELECT count(*) FROM answers") == 120
+    assert await score_mismatches(first) == []
+
+
+async def test_a_newer_schema_is_refused_and_left_alone(postgres_url: str) -> None:
+    async with await Database.open(postgres_url):
+        pass
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        await conn.execute("UPDATE schema_version SET version = $1", LATEST_VERSION + 1)
+        with pytest.raises(DatabaseTooNew, match=r"newer version of the bot.*not changed"):
+            await Database.open(postgres_url)
+        assert await conn.fetchval("SELECT version FROM schema_version") == LATEST_VERSION + 1
+    finally:
+        await conn.close()
+
+
+async def test_a_failing_migration_is_rolled_back(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.db import database, postgres
+
+    broken = [
+        *database.migrations("postgresql"),
+        (LATEST_VERSION + 1, "999_broken.sql", "CREATE TABLE a (x int); SELECT nope();"),
+    ]
+    monkeypatch.setattr(postgres, "migrations", lambda dialect: broken)
+    monkeypatch.setattr(postgres, "LATEST_VERSION", LATEST_VERSION + 1)
+    with pytest.raises(DatabaseError, match=r"999_broken\.sql failed and was rolled back"):
+        await Database.open(postgres_url)
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        assert await conn.fetchval("SELECT to_regclass('a')") is None
+        assert await conn.fetchval("SELECT to_regclass('answers')") is None  # all or nothing
+    finally:
+        await conn.close()
+
+
+async def test_unusable_urls_get_one_sentence_without_the_password(postgres_url: str) -> None:
+    base, _, _ = postgres_url.rpartition("/")
+    missing = f"{base}/no_such_database"
+    with pytest.raises(DatabaseError, match="the database no_such_database does not exist"):
+        await Database.open(missing)
+    with pytest.raises(DatabaseError, match="cannot reach the PostgreSQL server") as refused:
+        await Database.open("postgresql://bot:s3cret@127.0.0.1:1/studybot")
+    assert "s3cret" not in str(refused.value) and "bot:***@127.0.0.1:1" in str(refused.value)
+    assert redacted("postgresql://u:p@h:5/d") == "postgresql://u:***@h:5/d"
+
+
+def run_cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "db", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=cwd,
+        check=False,
+    )
+
+
+async def test_cli_check_backup_and_copy(tmp_path: Path, postgres_url: str) -> None:
+    source = tmp_path / "bot.sqlite3"
+    async with await Database.open(source) as db:
+        post = await make_post(db, "2026-11-30")
+        await answer(db, user=1, post=post)
+        await store.mark_revealed(db, post.id)
+    moved = await asyncio.to_thread(
+        run_cli, {"DATABASE_PATH": str(source)}, tmp_path, "copy", "--to", postgres_url
+    )
+    assert moved.returncode == 0, moved.stderr
+    assert "row counts equal, db check ok" in moved.stdout
+    on_postgres = {"DATABASE_URL": postgres_url}
+    checked = await asyncio.to_thread(run_cli, on_postgres, tmp_path, "check")
+    assert checked.returncode == 0 and checked.stdout.strip().endswith(": ok"), checked.stderr
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        await conn.execute("UPDATE scores SET points = points + 1 WHERE board = 'qotd'")
+    finally:
+        await conn.close()
+    bad = await asyncio.to_thread(run_cli, on_postgres, tmp_path, "check")
+    assert bad.returncode == 1 and "expected 10, stored 11" in bad.stdout
+    backup = await asyncio.to_thread(run_cli, on_postgres, tmp_path, "backup", "x.dump")
+    assert backup.returncode == 1 and "pg_dump --format=custom" in backup.stderr
+    assert "Traceback" not in backup.stderr + bad.stderr + checked.stderr
+    wrong = await asyncio.to_thread(run_cli, {"DATABASE_URL": "mysql://x"}, tmp_path, "check")
+    assert wrong.returncode != 0 and "DATABASE_URL" in wrong.stderr
+    assert "postgresql://" in wrong.stderr and "Traceback" not in wrong.stderr
