@@ -1,9 +1,9 @@
 """Storage: a SQLite file (the default) or a PostgreSQL database, behind one ``Database``.
 Every SQL statement lives here."""
 
-from bot.db.database import (
+from bot.db.database import Database
+from bot.db.engine import (
     Connection,
-    Database,
     DatabaseClosed,
     DatabaseError,
     DatabaseFull,

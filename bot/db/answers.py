@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.db.database import Connection, Database, Row
+from bot.db.database import Database
+from bot.db.engine import Connection, Row
 from bot.db.reviews import NewReview, apply_review
 from bot.db.sql import id_list
 from bot.db.streaks import advance_streak

@@ -23,7 +23,8 @@ from typing import Any
 
 import asyncpg
 
-from bot.db.database import Database, DatabaseError
+from bot.db.database import Database
+from bot.db.engine import DatabaseError
 from bot.db.maintenance import consistency_problems, existing
 from bot.db.postgres import connection_problem, redacted
 

@@ -26,16 +26,24 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
+from bot.db.engine import (
+    Connection,
+    DatabaseClosed,
+    DatabaseFull,
+    Engine,
+    RaceLost,
+    Row,
+    Write,
+    is_postgres_url,
+)
+from bot.db.postgres import PostgresEngine
+from bot.db.sqlite import SqliteEngine
 from bot.metrics import DB_WRITE_SECONDS
-
-if TYPE_CHECKING:
-    from bot.db.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -44,99 +52,6 @@ T = TypeVar("T")
 MAX_BATCH = 512
 FULL_WARNING_EVERY = 600.0  # seconds
 RACE_RETRIES = 20  # a batch that keeps losing races to other processes fails after this many
-
-
-class Row(Protocol):
-    """A result row: by position or by column name (sqlite3.Row and asyncpg.Record both are)."""
-
-    def __getitem__(self, key: int | str, /) -> Any: ...
-    def keys(self) -> Iterable[str]: ...
-    def __iter__(self) -> Iterator[Any]: ...
-    def __len__(self) -> int: ...
-
-
-class Cursor(Protocol):
-    @property
-    def rowcount(self) -> int: ...
-    def fetchone(self) -> Any: ...
-    def fetchall(self) -> list[Any]: ...
-    def __iter__(self) -> Iterator[Any]: ...
-
-
-class Connection(Protocol):
-    """What a write receives: the subset of ``sqlite3.Connection`` both engines provide."""
-
-    def execute(
-        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = (), /
-    ) -> Cursor: ...
-    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
-
-
-Write = Callable[[Connection], Any]  # runs in the writer's thread, inside its transaction
-
-
-class DatabaseError(Exception):
-    """A problem with the database that the operator must act on."""
-
-
-class DatabaseTooNew(DatabaseError):
-    pass
-
-
-class DatabaseClosed(DatabaseError):
-    pass
-
-
-class DatabaseFull(DatabaseError):
-    """The disk holding the database is full: the write was not made."""
-
-
-class RaceLost(DatabaseError):
-    """A write kept conflicting with other processes' writes and was not made."""
-
-
-def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped with the bot for ``dialect``: (version, file name, SQL),
-    in order. SQLite's start at 001; PostgreSQL's start at the schema of the version PostgreSQL
-    support arrived with (its own folder), then take the shared file of each later version unless
-    the folder has its own."""
-    root = resources.files("bot.db") / "migrations"
-    shared = _numbered(root)
-    if dialect == "sqlite":
-        found = shared
-        expected = list(range(1, len(found) + 1))
-    else:
-        own = _numbered(root / dialect)
-        first = own[0][0]
-        versions = {v for v, _, _ in own}
-        found = sorted(own + [m for m in shared if m[0] > first and m[0] not in versions])
-        expected = list(range(first, first + len(found)))
-    if [v for v, _, _ in found] != expected:
-        raise DatabaseError(f"{dialect} migrations must be numbered without gaps: {found}")
-    return found
-
-
-def _numbered(folder: Any) -> list[tuple[int, str, str]]:
-    return sorted(
-        (int(entry.name[:3]), entry.name, entry.read_text(encoding="utf-8"))
-        for entry in folder.iterdir()
-        if entry.name.endswith(".sql") and entry.name[:3].isdigit()
-    )
-
-
-LATEST_VERSION = len(migrations())
-
-
-def too_new(version: int, where: str) -> DatabaseTooNew:
-    return DatabaseTooNew(
-        f"{where} was written by a newer version of the bot (schema {version}, this version "
-        f"knows up to {LATEST_VERSION}); upgrade the bot or restore a backup. "
-        "The database was not changed."
-    )
-
-
-def is_postgres_url(target: Path | str) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 class Database:
@@ -162,12 +77,8 @@ class Database:
     ) -> Database:
         engine: Engine
         if is_postgres_url(target):
-            from bot.db.postgres import PostgresEngine
-
             engine = await PostgresEngine.open(str(target), migrate_upto=migrate_upto)
         else:
-            from bot.db.sqlite import SqliteEngine
-
             engine = await SqliteEngine.open(Path(target), migrate_upto=migrate_upto)
         thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
         try:

@@ -15,13 +15,8 @@ from contextlib import closing
 from pathlib import Path
 
 from bot.db.answers import score_problems
-from bot.db.database import (
-    LATEST_VERSION,
-    Connection,
-    Database,
-    DatabaseError,
-    is_postgres_url,
-)
+from bot.db.database import Database
+from bot.db.engine import LATEST_VERSION, Connection, DatabaseError, is_postgres_url
 from bot.db.reviews import card_problems
 from bot.db.sqlite import BUSY_TIMEOUT_MS, storage_problem
 

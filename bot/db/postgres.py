@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.db.database import (
+from bot.db.engine import (
     LATEST_VERSION,
     Connection,
     Cursor,

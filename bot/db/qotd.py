@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.db.answers import count_open_answers
-from bot.db.database import Connection, Database, Row
+from bot.db.database import Database
+from bot.db.engine import Connection, Row
 from bot.db.shards import on_shards
 from bot.metrics import POSTS_SENT
 from bot.study.shards import Shards

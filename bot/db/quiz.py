@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.db.database import Connection, Database, Row
-from bot.db.engine import CONSTRAINT_ERRORS
+from bot.db.database import Database
+from bot.db.engine import CONSTRAINT_ERRORS, Connection, Row
 
 
 class GroupQuizRunning(Exception):

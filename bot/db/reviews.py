@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from bot.db.database import Connection, Database, Row
+from bot.db.database import Database
+from bot.db.engine import Connection, Row
 from bot.db.shards import on_shards
 from bot.db.streaks import advance_streak
 from bot.study.review import (

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.answers import Board
-from bot.db.database import Connection, Database, Row
+from bot.db.database import Database
+from bot.db.engine import Connection, Row
 from bot.db.reviews import NewReview, apply_review
 from bot.db.streaks import advance_streak
 from bot.study.streaks import Streak

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.bank.model import Bank, Question
-from bot.db.database import Connection, Database, Row
+from bot.db.database import Database
+from bot.db.engine import Connection, Row
 
 MAX_SERVER_QUESTIONS = 5000
 

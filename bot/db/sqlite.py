@@ -22,7 +22,7 @@ from typing import Any, cast
 
 import aiosqlite
 
-from bot.db.database import (
+from bot.db.engine import (
     LATEST_VERSION,
     Connection,
     DatabaseError,

@@ -3,7 +3,7 @@ a question of the day, a self-grade of one, or a review."""
 
 from __future__ import annotations
 
-from bot.db.database import Connection
+from bot.db.engine import Connection
 from bot.study.streaks import Streak, advance
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.bank.model import Question
-from bot.db.database import Connection, Database, Row
-from bot.db.engine import CONSTRAINT_ERRORS
+from bot.db.database import Database
+from bot.db.engine import CONSTRAINT_ERRORS, Connection, Row
 
 DAILY_SUGGESTIONS = 5  # per member, per server, per the server's day
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database, DatabaseTooNew
-from bot.db.database import LATEST_VERSION, migrations
+from bot.db import Database, DatabaseError, DatabaseTooNew
+from bot.db.engine import LATEST_VERSION, migrations
 
 
 async def test_pragmas(sqlite_db: Database) -> None:
@@ -53,7 +53,7 @@ async def test_refuses_a_database_from_a_newer_version(tmp_path: Path) -> None:
 async def test_a_failing_migration_is_rolled_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.db import database, sqlite
+    from bot.db import sqlite
 
     broken = [
         *migrations(),
@@ -62,7 +62,7 @@ async def test_a_failing_migration_is_rolled_back(
     monkeypatch.setattr(sqlite, "migrations", lambda dialect: broken)
     monkeypatch.setattr(sqlite, "LATEST_VERSION", LATEST_VERSION + 1)
     path = tmp_path / "db.sqlite3"
-    with pytest.raises(database.DatabaseError, match=r"999_broken\.sql failed and was rolled back"):
+    with pytest.raises(DatabaseError, match=r"999_broken\.sql failed and was rolled back"):
         await Database.open(path)
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION

@@ -17,7 +17,7 @@ import pytest
 from bot.db import Database, DatabaseError, DatabaseTooNew
 from bot.db import qotd as store
 from bot.db.answers import score_mismatches
-from bot.db.database import LATEST_VERSION
+from bot.db.engine import LATEST_VERSION
 from bot.db.postgres import redacted, to_postgres, to_postgres_named
 from tests.db.helpers import answer, make_post
 
@@ -121,10 +121,10 @@ async def test_a_newer_schema_is_refused_and_left_alone(postgres_url: str) -> No
 async def test_a_failing_migration_is_rolled_back(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.db import database, postgres
+    from bot.db import engine, postgres
 
     broken = [
-        *database.migrations("postgresql"),
+        *engine.migrations("postgresql"),
         (LATEST_VERSION + 1, "999_broken.sql", "CREATE TABLE a (x int); SELECT nope();"),
     ]
     monkeypatch.setattr(postgres, "migrations", lambda dialect: broken)
