@@ -15,6 +15,7 @@ import pytest
 
 from bot.db import Database
 from tests.db.helpers import answer, make_post
+from tests.postgres import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.ghijklmnopqrstuvwxyz0123456789abcd"
@@ -141,6 +142,8 @@ def test_utf8_env_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
         ("DISCORD_API_BASE_URL", "discord.com/api/v10"),
         ("DISCORD_GATEWAY_URL", "not a url"),
         ("DISCORD_GATEWAY_URL", "https://gateway.discord.gg"),
+        ("DATABASE_URL", "mysql://bot@localhost/studybot"),
+        ("DATABASE_URL", "studybot.sqlite3"),
     ],
 )
 def test_bad_url_setting_is_one_sentence(tmp_path: Path, name: str, value: str) -> None:
@@ -204,3 +207,13 @@ def test_db_check_leaves_the_file_as_it_was(tmp_path: Path, upto: int | None, jo
         assert new.get("bot.sqlite3-wal", 0) == 0
     else:  # not turned into a WAL database
         assert new == {}
+
+
+def test_unusable_postgres_at_start_is_one_sentence(tmp_path: Path, postgres_server: str) -> None:
+    """A server that is not there, and a database that is not: one sentence each, naming the
+    setting, never the password."""
+    down = bot(tmp_path, DATABASE_URL="postgresql://bot:s3cret@127.0.0.1:9/studybot")
+    line = one_sentence(down, "DATABASE_URL", "cannot reach the PostgreSQL server")
+    assert "s3cret" not in line
+    missing = bot(tmp_path, DATABASE_URL=database_url(postgres_server, "no_such_database"))
+    one_sentence(missing, "DATABASE_URL", "no_such_database does not exist")

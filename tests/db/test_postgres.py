@@ -20,6 +20,7 @@ from bot.db.answers import score_mismatches
 from bot.db.engine import LATEST_VERSION
 from bot.db.postgres import redacted, to_postgres, to_postgres_named
 from tests.db.helpers import answer, make_post
+from tests.postgres import database_url
 
 
 @pytest.fixture
@@ -140,8 +141,7 @@ async def test_a_failing_migration_is_rolled_back(
 
 
 async def test_unusable_urls_get_one_sentence_without_the_password(postgres_url: str) -> None:
-    base, _, _ = postgres_url.rpartition("/")
-    missing = f"{base}/no_such_database"
+    missing = database_url(postgres_url, "no_such_database")
     with pytest.raises(DatabaseError, match="the database no_such_database does not exist"):
         await Database.open(missing)
     with pytest.raises(DatabaseError, match="cannot reach the PostgreSQL server") as refused:
