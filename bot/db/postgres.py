@@ -45,6 +45,15 @@ READERS = 8  # connections in the reading pool
 MIGRATION_LOCK = 0x57_75_64_79  # pg_advisory_xact_lock key held while migrating
 CONNECT_TIMEOUT = 10.0  # seconds
 
+# The connection itself failed (the server restarted, a network blip): nothing of the statement
+# was done, and a new connection may work.
+CONNECTION_LOST = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.OperatorInterventionError,
+    OSError,
+)
+
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?(\d*)")
 _NAMED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|(?<!:):([A-Za-z_]\w*)")
 _RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES|PRAGMA)\b|\bRETURNING\b", re.IGNORECASE)
@@ -206,6 +215,7 @@ class PostgresEngine:
         self.where = redacted(url)
         self.pool = pool
         self._writer: _WriterConnection | None = None
+        self.connection_losses = 0  # writer connections replaced (for tests and logs)
 
     @classmethod
     async def open(cls, url: str, *, migrate_upto: int | None = None) -> PostgresEngine:
@@ -224,7 +234,11 @@ class PostgresEngine:
         return cls(url, pool)
 
     async def fetchall(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        return list(await self.pool.fetch(to_postgres(sql), *params))
+        query = to_postgres(sql)
+        try:
+            return list(await self.pool.fetch(query, *params))
+        except CONNECTION_LOST:  # a pooled connection the server closed: reads run again safely
+            return list(await self.pool.fetch(query, *params))
 
     async def close(self) -> None:
         await self.pool.close()
@@ -248,12 +262,28 @@ class PostgresEngine:
     def close_writer(self) -> None:
         if self._writer is not None:
             loop = self._writer._loop
-            loop.run_until_complete(self._writer.conn.close())
+            try:
+                loop.run_until_complete(self._writer.conn.close(timeout=CONNECT_TIMEOUT))
+            except CONNECTION_LOST:
+                self._writer.conn.terminate()
             loop.close()
+            self._writer = None
 
     def begin(self) -> None:
+        """Start the batch's transaction; a connection the server closed since the last batch
+        is replaced first (nothing of this batch has run yet)."""
         assert self._writer is not None
-        self._writer.run("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        try:
+            self._writer.run("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        except CONNECTION_LOST as exc:
+            log.warning(
+                "database: the connection to %s was lost (%s); reconnecting", self.where, exc
+            )
+            self.close_writer()
+            self.connect_writer()
+            self.connection_losses += 1
+            assert self._writer is not None
+            self._writer.run("BEGIN ISOLATION LEVEL SERIALIZABLE")
 
     def commit(self) -> None:
         assert self._writer is not None
@@ -264,7 +294,9 @@ class PostgresEngine:
             return
         try:
             self._writer.run("ROLLBACK")
-        except (asyncpg.PostgresError, OSError):
+        except CONNECTION_LOST:
+            pass  # the transaction died with the connection; the next batch reconnects
+        except asyncpg.PostgresError:
             log.exception("database: rollback failed")
 
     def lost_race(self, exc: BaseException) -> bool:

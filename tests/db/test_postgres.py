@@ -18,7 +18,7 @@ from bot.db import Database, DatabaseError, DatabaseTooNew
 from bot.db import qotd as store
 from bot.db.answers import score_mismatches
 from bot.db.engine import LATEST_VERSION
-from bot.db.postgres import redacted, to_postgres, to_postgres_named
+from bot.db.postgres import PostgresEngine, redacted, to_postgres, to_postgres_named
 from tests.db.helpers import answer, make_post
 from tests.postgres import database_url
 
@@ -188,3 +188,23 @@ async def test_cli_check_backup_and_copy(tmp_path: Path, postgres_url: str) -> N
     wrong = await asyncio.to_thread(run_cli, {"DATABASE_URL": "mysql://x"}, tmp_path, "check")
     assert wrong.returncode != 0 and "DATABASE_URL" in wrong.stderr
     assert "postgresql://" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+async def test_a_restarted_server_costs_no_write(postgres_url: str) -> None:
+    """The server closes every connection (a restart, a failover): the next writes and reads
+    work on new connections, and nothing written before is lost."""
+    async with await Database.open(postgres_url) as db:
+        post = await make_post(db, "2026-11-30")
+        assert (await answer(db, user=1, post=post)).recorded
+        admin = await asyncpg.connect(postgres_url)
+        try:
+            closed = await admin.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        finally:
+            await admin.close()
+        assert closed >= 2  # the writer's and at least one reader's
+        assert (await answer(db, user=2, post=post)).recorded
+        assert await db.scalar("SELECT count(*) FROM answers") == 2
+        assert isinstance(db.engine, PostgresEngine) and db.engine.connection_losses == 1
