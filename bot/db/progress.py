@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db.database import Database
+from bot.db.sql import whole_seconds
 from bot.db.stats import topic_scores
 from bot.progress import ProgressInputs, TopicAccuracy, day_counts, window_bounds
 from bot.progress.days import BUCKET_SECONDS
@@ -13,21 +14,25 @@ from bot.study.periods import local_date
 
 WEEK = 7 * 86400
 
+
 # Reviews made by answering a question of the day or a quiz, or by a self-grade, are the same
 # study as the answer or grade already counted: only /review's own reviews are added.
-STUDIED_SQL = """
+def studied_sql(dialect: str) -> str:
+    answered, graded = whole_seconds(dialect, "answered_at"), whole_seconds(dialect, "graded_at")
+    return f"""
 SELECT at / ?5 AS bucket, count(*) FROM (
-    SELECT CAST(answered_at AS INTEGER) AS at FROM answers
+    SELECT {answered} AS at FROM answers
     WHERE guild_id = ?1 AND user_id = ?2 AND answered_at >= ?3 AND answered_at < ?4
     UNION ALL
-    SELECT CAST(graded_at AS INTEGER) FROM self_grades
+    SELECT {graded} FROM self_grades
     WHERE guild_id = ?1 AND user_id = ?2 AND graded_at >= ?3 AND graded_at < ?4
     UNION ALL
     SELECT l.reviewed_at FROM cards c JOIN review_logs l ON l.card_id = c.id
     WHERE c.guild_id = ?1 AND c.user_id = ?2 AND l.source = 'review'
     AND l.reviewed_at >= ?3 AND l.reviewed_at < ?4
-) GROUP BY bucket
-"""
+) AS studied GROUP BY bucket
+"""  # noqa: S608 - fixed text
+
 
 STREAK_SQL = (
     "SELECT current, best, EXISTS (SELECT 1 FROM posts p WHERE p.guild_id = s.guild_id "
@@ -44,7 +49,9 @@ async def studied_days(
     db: Database, guild_id: int, user_id: int, start: int, end: int
 ) -> list[tuple[int, int]]:
     """Answers, self-grades and reviews between two instants, counted per 15-minute bucket."""
-    rows = await db.fetchall(STUDIED_SQL, (guild_id, user_id, start, end, BUCKET_SECONDS))
+    rows = await db.fetchall(
+        studied_sql(db.dialect), (guild_id, user_id, start, end, BUCKET_SECONDS)
+    )
     return [(int(r[0]), int(r[1])) for r in rows]
 
 

@@ -13,3 +13,11 @@ def id_list(dialect: str, param: str) -> str:
         cast = f"CAST({param} AS json)"
         return f"(SELECT value::bigint AS value FROM json_array_elements_text({cast}))"
     return f"(SELECT value FROM json_each({param}))"
+
+
+def whole_seconds(dialect: str, column: str) -> str:
+    """An instant stored as REAL seconds, cut down to whole seconds (never rounded up: an answer
+    at 23:59:59.6 stays on its day)."""
+    if dialect == "postgresql":
+        return f"CAST(trunc({column}) AS BIGINT)"
+    return f"CAST({column} AS INTEGER)"

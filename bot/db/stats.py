@@ -48,7 +48,7 @@ async def board_totals(db: Database, guild_id: int, user_id: int, period: str) -
 # Read from the index answers_by_topic alone (migration 013): a member with 40,000 answers.
 TOPICS_SQL = (
     "SELECT topic, count(*), sum(correct) FROM answers "
-    "WHERE guild_id = ? AND user_id = ? AND topic IS NOT NULL AND (counted OR ?) "
+    "WHERE guild_id = ? AND user_id = ? AND topic IS NOT NULL AND (counted = 1 OR ? = 1) "
     "GROUP BY topic"
 )
 
@@ -58,7 +58,7 @@ async def topic_scores(
 ) -> list[TopicScore]:
     """Accuracy per topic; answers to questions not revealed yet only when ``include_open``
     (the member looking at their own stats)."""
-    rows = await db.fetchall(TOPICS_SQL, (guild_id, user_id, include_open))
+    rows = await db.fetchall(TOPICS_SQL, (guild_id, user_id, int(include_open)))
     return [TopicScore(r[0], r[1], r[2]) for r in rows]
 
 
@@ -68,7 +68,7 @@ async def recent_answers(
     """The last answers; answers to questions not revealed yet only when ``include_open``."""
     rows = await db.fetchall(
         "SELECT question_id, board, correct, points, answered_at, counted FROM answers "
-        "WHERE guild_id = ? AND user_id = ? AND (counted OR ?) "
+        "WHERE guild_id = ? AND user_id = ? AND (counted = 1 OR ? = 1) "
         "ORDER BY answered_at DESC, id DESC LIMIT ?",
         (guild_id, user_id, include_open, limit),
     )

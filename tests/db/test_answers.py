@@ -8,6 +8,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,9 @@ from bot.db.answers import (
     score_mismatches,
 )
 from bot.db.qotd import mark_revealed
+from tests.conftest import ENGINES
 from tests.db.helpers import T0, answer, make_post, make_quiz_questions
+from tests.postgres import drop_database, new_database
 
 
 async def test_an_answer_counts_once(db: Database) -> None:
@@ -167,11 +170,22 @@ answer_events = st.lists(
 )
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events=answer_events)
-def test_totals_always_equal_the_sum_of_answers(events: list[tuple[int, ...]]) -> None:
+def test_totals_always_equal_the_sum_of_answers(
+    engine: str, postgres_server: str, events: list[tuple[int, ...]]
+) -> None:
     async def scenario(path: Path) -> None:
-        async with await Database.open(path) as db:
+        target = await new_database(postgres_server) if engine == "postgresql" else path
+        try:
+            await run(target)
+        finally:
+            if isinstance(target, str):
+                await drop_database(target)
+
+    async def run(target: Path | str) -> None:
+        async with await Database.open(target) as db:
             posts = [await make_post(db, f"2026-12-0{d + 1}", channel_id=d) for d in range(4)]
             await make_quiz_questions(db, 4)
             await asyncio.gather(

@@ -3,9 +3,7 @@ the member's rows."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -23,12 +21,6 @@ from tests.db.helpers import make_post, make_quiz_questions
 NOW = datetime(2026, 11, 18, 20, 0, tzinfo=UTC)  # Wednesday 18th, 21:00 in Berlin
 ZONE = "Europe/Berlin"
 SAM, EVE = 7, 8
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with await Database.open(tmp_path / "bot.sqlite3") as database:
-        yield database
 
 
 def quiz_answer(qq: int, at: datetime, topic: str, correct: bool, user: int = SAM) -> NewAnswer:
@@ -124,18 +116,21 @@ async def test_cards_due_within_seven_days_include_those_due_now(db: Database) -
 @pytest.mark.parametrize(
     ("sql", "params"),
     [
-        (queries.STUDIED_SQL, (1, 2, 0, 10, 900)),
+        (queries.studied_sql("sqlite"), (1, 2, 0, 10, 900)),
         (queries.STREAK_SQL, (1, 2)),
         (TOPICS_SQL, (1, 2, 0)),
         (queries.DUE_SQL, (1, 2, 0)),
     ],
 )
 async def test_each_read_searches_an_index_of_the_members_rows(
-    db: Database, sql: str, params: tuple[int, ...]
+    sqlite_db: Database, sql: str, params: tuple[int, ...]
 ) -> None:
     """Answers and review logs grow with every member: no read walks a whole table."""
-    steps = [str(r[3]) for r in await db.fetchall(f"EXPLAIN QUERY PLAN {sql}", params)]
+    plan = await sqlite_db.fetchall(f"EXPLAIN QUERY PLAN {sql}", params)
+    steps = [str(r[3]) for r in plan]
+    subqueries = ("SCAN studied",)  # reading a subquery's own rows, not a table
     tables = [s for s in steps if s.startswith(("SEARCH", "SCAN")) and "subquery" not in s]
+    tables = [s for s in tables if s not in subqueries]
     assert tables and all(
         s.startswith("SEARCH") and ("INDEX" in s or "PRIMARY KEY" in s) for s in tables
     ), steps
