@@ -39,6 +39,7 @@ FAST_SETTINGS = {
     "max_connections": "200",
 }
 START_TIMEOUT_SECONDS = 30
+PORT_ATTEMPTS = 3
 
 
 class PostgresUnavailableError(Exception):
@@ -136,7 +137,6 @@ class Cluster:
         )
         settings = {
             **FAST_SETTINGS,
-            "port": str(self.port),
             "listen_addresses": "'127.0.0.1'",
             "unix_socket_directories": f"'{self.directory}'",
         }
@@ -144,11 +144,28 @@ class Cluster:
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
 
     def start(self) -> None:
+        # The port was free when chosen; another server starting at the same moment may take it.
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                self._start_on_port()
+            except PostgresUnavailableError:
+                if attempt == PORT_ATTEMPTS or not self._port_was_taken():
+                    raise
+                self.port = free_port()
+            else:
+                return
+
+    def _start_on_port(self) -> None:
         self._run(
             self.programs.pg_ctl,
-            *("-D", self.data, "-l", self.log, "-w", "-t", str(START_TIMEOUT_SECONDS), "start"),
+            *("-D", self.data, "-l", self.log, "-o", f"-p {self.port}"),
+            *("-w", "-t", str(START_TIMEOUT_SECONDS), "start"),
             failure=f"PostgreSQL did not start on 127.0.0.1:{self.port}",
         )
+
+    def _port_was_taken(self) -> bool:
+        log = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return "Address already in use" in log
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
@@ -173,8 +190,10 @@ class Cluster:
 
     def _last_words(self, result: subprocess.CompletedProcess[str]) -> str:
         log = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
-        lines = [line for line in (result.stderr + log).splitlines() if line.strip()]
-        return lines[-1].strip() if lines else f"exit status {result.returncode}"
+        lines = [line.strip() for line in (result.stderr + log).splitlines() if line.strip()]
+        # The server logs its reason as FATAL, then routine lines about shutting down.
+        reasons = [line for line in lines if "FATAL:" in line or "ERROR:" in line] or lines
+        return reasons[-1] if reasons else f"exit status {result.returncode}"
 
 
 def database_url(server_url: str, database: str) -> str:

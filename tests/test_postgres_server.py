@@ -178,3 +178,20 @@ def test_the_session_cluster_is_stopped_and_deleted_even_when_a_test_fails(
     assert not Path(data).exists()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", urlsplit(url).port or 0), timeout=5)
+
+
+def test_a_port_taken_before_the_server_binds_it_is_exchanged_for_a_free_one() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        cluster = postgres.Cluster.create(postgres.find_server_programs())
+        cluster.port = taken
+        try:
+            cluster.initialise()
+            cluster.start()
+            socket.create_connection(("127.0.0.1", cluster.port), timeout=5).close()
+        finally:
+            cluster.stop()
+            cluster.remove()
+    assert cluster.port != taken
