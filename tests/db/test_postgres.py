@@ -8,13 +8,14 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 
-from bot.db import Database, DatabaseError, DatabaseTooNew
+from bot.db import Connection, Database, DatabaseError, DatabaseTooNew
 from bot.db import qotd as store
 from bot.db.answers import score_mismatches
 from bot.db.engine import LATEST_VERSION
@@ -208,3 +209,32 @@ async def test_a_restarted_server_costs_no_write(postgres_url: str) -> None:
         assert (await answer(db, user=2, post=post)).recorded
         assert await db.scalar("SELECT count(*) FROM answers") == 2
         assert isinstance(db.engine, PostgresEngine) and db.engine.connection_losses == 1
+
+
+async def test_a_write_that_lost_a_race_runs_again_on_what_won(
+    two: tuple[Database, Database],
+) -> None:
+    """A read-then-write in one process while the other process changes the same row: the
+    database refuses the stale commit, the write runs again on the committed value, and neither
+    change is lost."""
+    first, second = two
+    await first.execute("INSERT INTO bot_state (key, value) VALUES ('n', '0')")
+    read_once, other_committed = threading.Event(), threading.Event()
+    attempts: list[str] = []
+
+    def add_one(conn: Connection) -> str:
+        (value,) = conn.execute("SELECT value FROM bot_state WHERE key = 'n'").fetchone()
+        attempts.append(value)
+        if len(attempts) == 1:  # the first run: let the other process commit meanwhile
+            read_once.set()
+            other_committed.wait(10)
+        conn.execute("UPDATE bot_state SET value = ? WHERE key = 'n'", (str(int(value) + 1),))
+        return str(value)
+
+    racing = asyncio.ensure_future(first.write(add_one))
+    assert await asyncio.to_thread(read_once.wait, 10)
+    await second.execute("UPDATE bot_state SET value = '10' WHERE key = 'n'")
+    other_committed.set()
+    assert await racing == "10"  # the run that committed read the other process's value
+    assert attempts == ["0", "10"] and first.races == 1
+    assert await first.scalar("SELECT value FROM bot_state WHERE key = 'n'") == "11"
