@@ -1,12 +1,24 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from emulator import Emulator
+from tests.e2e.databases import on_postgres, serving
 from tests.e2e.harness import BotHarness
+
+
+@pytest.fixture(scope="session", autouse=True)
+def e2e_database_server(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With STUDYBOT_E2E_DATABASE=postgresql, the session's PostgreSQL server holds every e2e
+    bot's database (one fresh database per bot); otherwise no server is started."""
+    if not on_postgres():
+        yield
+        return
+    with serving(request.getfixturevalue("postgres_server")):
+        yield
 
 
 @pytest.fixture

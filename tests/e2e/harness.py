@@ -1,4 +1,5 @@
-"""Start the real bot (real discord.py, real SQLite) against the emulator, in process."""
+"""Start the real bot (real discord.py, real SQLite or PostgreSQL: tests/e2e/databases.py)
+against the emulator, in process."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.discord_glue.client import EXTENSIONS, Services, StudyBot
 from bot.items.library import BankLibrary
 from bot.runner import point_discord_at
 from emulator import Emulator, Guild, Member
+from tests.e2e.databases import database_settings
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
@@ -27,6 +29,7 @@ class BotHarness:
         folder: Path,
         *,
         extensions: tuple[str, ...] = EXTENSIONS,
+        sqlite: bool = False,
         **settings: object,
     ) -> None:
         self.emu = emu
@@ -35,11 +38,10 @@ class BotHarness:
         self.clock = FakeClock(START)
         self.settings = Settings(
             discord_token=SecretStr(emu.token),
-            database_path=folder / "bot.sqlite3",
             discord_api_base_url=emu.base_url,
             discord_gateway_url=emu.gateway_url,
             _env_file=None,  # type: ignore[call-arg]
-            **settings,  # type: ignore[arg-type]
+            **{**database_settings(folder, sqlite=sqlite), **settings},  # type: ignore[arg-type]
         )
         self.banks = BankLibrary.load([BUNDLED_BANKS])
         self.guild: Guild = next(iter(emu.guilds.values()))
@@ -56,7 +58,7 @@ class BotHarness:
 
     async def start(self) -> None:
         point_discord_at(self.settings)
-        self.db = await Database.open(self.settings.database_path)
+        self.db = await Database.open(self.settings.database())
         self.bot = StudyBot(
             Services(self.settings, self.db, self.banks, self.clock),
             extensions=self.extensions,

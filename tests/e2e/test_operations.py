@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -17,19 +16,20 @@ import pytest
 from bot.db import Database
 from bot.discord_glue.permissions import required_permissions
 from emulator import Emulator
+from tests.e2e.databases import database_env
 from tests.e2e.processes import start, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 from bot.discord_glue.client import SHUTTING_DOWN  # noqa: E402
 
 
-def bot_env(emu: Emulator, tmp_path: Path, **extra: str) -> dict[str, str]:
+def bot_env(emu: Emulator, tmp_path: Path, *, sqlite: bool = False, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))}
     env.update(
         DISCORD_TOKEN=emu.token,
         DISCORD_API_BASE_URL=emu.base_url,
         DISCORD_GATEWAY_URL=emu.gateway_url,
-        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        **database_env(tmp_path, sqlite=sqlite),
     )
     env.update(extra)
     return env
@@ -112,14 +112,16 @@ async def test_forced_sync_and_only_the_guilds_intent(emu: Emulator, tmp_path: P
 
 async def test_forced_sync_works_while_the_bot_runs(emu: Emulator, tmp_path: Path) -> None:
     env = bot_env(emu, tmp_path)
-    async with await Database.open(Path(env["DATABASE_PATH"])):  # the running bot holds it
+    # the running bot holds it
+    async with await Database.open(env.get("DATABASE_URL") or Path(env["DATABASE_PATH"])):
         code, output = await run_bot(env, "sync")
     assert code == 0 and "synced" in output, output
     assert len(emu.command_syncs) == 1
 
 
 async def test_sigterm_during_a_burst_of_clicks(emu: Emulator, tmp_path: Path) -> None:
-    process = await start([sys.executable, "-m", "bot"], cwd=ROOT, env=bot_env(emu, tmp_path))
+    env = bot_env(emu, tmp_path)
+    process = await start([sys.executable, "-m", "bot"], cwd=ROOT, env=env)
     try:
         await emu.wait_until(lambda: emu.gateway.connected and emu.global_commands, timeout=20)
         assert emu.identified_intents == [1]  # GUILDS only: no privileged intent
@@ -154,7 +156,7 @@ async def test_sigterm_during_a_burst_of_clicks(emu: Emulator, tmp_path: Path) -
     answered = [u for u, text in replies.items() if "Right!" in text or "Not quite" in text]
     others = {text for u, text in replies.items() if text and u not in answered}
     assert others <= {SHUTTING_DOWN}, (others, output[-3000:])
-    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
-        stored = {row[0] for row in db.execute("SELECT user_id FROM answers")}
+    async with await Database.open(env.get("DATABASE_URL") or Path(env["DATABASE_PATH"])) as db:
+        stored = {row[0] for row in await db.fetchall("SELECT user_id FROM answers")}
     assert answered, "no click was answered before the stop"
     assert set(answered) <= stored  # every acknowledged answer is in the database

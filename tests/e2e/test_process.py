@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aiohttp
 
+from tests.e2e.databases import database_env
 from tests.e2e.processes import read_settings, start, stop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,7 @@ async def test_bot_process_connects_to_emulator_process_and_answers_help(tmp_pat
         bot = await start(
             [sys.executable, "-m", "bot"],
             cwd=ROOT,
-            env={**os.environ, **env, "DATABASE_PATH": str(tmp_path / "bot.sqlite3")},
+            env={**os.environ, **env, **database_env(tmp_path)},
         )
         try:
             async with aiohttp.ClientSession() as http:

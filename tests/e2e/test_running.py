@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.runner import EXIT_OK, serve
 from emulator import Emulator
+from tests.e2e.databases import database_settings
 from tests.e2e.harness import BotHarness
 from tests.e2e.processes import start, stop
 from tests.e2e.test_operations import bot_env
@@ -66,10 +68,10 @@ async def test_stop_is_prompt_while_discord_is_unreachable(
 ) -> None:
     settings = Settings(
         discord_token=SecretStr(emu.token),
-        database_path=tmp_path / "bot.sqlite3",
         discord_api_base_url=emu.base_url,
         discord_gateway_url=emu.gateway_url,
         _env_file=None,  # type: ignore[call-arg]
+        **database_settings(tmp_path),  # type: ignore[arg-type]
     )
     stopping = asyncio.Event()
     running = asyncio.create_task(serve(settings, emu.token, stop=stopping))
@@ -105,7 +107,9 @@ async def test_first_start_waits_for_an_unreachable_gateway(emu: Emulator, tmp_p
 
 
 async def test_a_second_copy_on_the_same_database_is_refused(emu: Emulator, tmp_path: Path) -> None:
-    env = bot_env(emu, tmp_path)
+    # SQLite only: a SQLite file is locked by its one process, while processes of different
+    # shards share one PostgreSQL database by design.
+    env = bot_env(emu, tmp_path, sqlite=True)
     first = await start([sys.executable, "-m", "bot"], cwd=ROOT, env=env)
     try:
         await emu.wait_until(lambda: emu.gateway.connected and emu.global_commands, timeout=20)
@@ -160,9 +164,22 @@ async def test_a_member_error_is_not_logged_as_an_error(
     assert problems_logged(caplog) == []
 
 
+@pytest.fixture
+async def sqlite_harness(emu: Emulator, tmp_path: Path) -> AsyncIterator[BotHarness]:
+    """A bot on a SQLite file whatever STUDYBOT_E2E_DATABASE says, for a test that drives
+    SQLite's own limits."""
+    h = BotHarness(emu, tmp_path, sqlite=True)
+    await h.start()
+    yield h
+    h.assert_alive()
+    await h.stop()
+
+
 async def test_a_full_disk_is_one_warning_and_a_sentence_for_each_member(
-    harness: BotHarness, emu: Emulator, caplog: pytest.LogCaptureFixture
+    sqlite_harness: BotHarness, emu: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # SQLite only: the full disk is made with SQLite's page limit.
+    harness = sqlite_harness
     admin = harness.member("admin", admin=True)
     setup = {"channel": harness.channel, "time": "09:00", "timezone": "UTC", "format": "choice"}
     await (await emu.slash("qotd setup", setup, member=admin)).reply()
