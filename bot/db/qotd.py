@@ -202,7 +202,7 @@ async def set_schedule_error(db: Database, schedule_id: int, error: str | None) 
     """Mark why posting stopped; returns False when that error was already recorded."""
     return (
         await db.execute(
-            "UPDATE schedules SET error = ? WHERE id = ? AND error IS NOT ?",
+            "UPDATE schedules SET error = ? WHERE id = ? AND error IS DISTINCT FROM ?",
             (error, schedule_id, error),
         )
         > 0

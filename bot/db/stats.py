@@ -70,7 +70,7 @@ async def recent_answers(
         "SELECT question_id, board, correct, points, answered_at, counted FROM answers "
         "WHERE guild_id = ? AND user_id = ? AND (counted = 1 OR ? = 1) "
         "ORDER BY answered_at DESC, id DESC LIMIT ?",
-        (guild_id, user_id, include_open, limit),
+        (guild_id, user_id, int(include_open), limit),
     )
     return [RecentAnswer(r[0], r[1], bool(r[2]), r[3], r[4], bool(r[5])) for r in rows]
 
