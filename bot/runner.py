@@ -164,4 +164,8 @@ def run(*, sync: bool = False) -> int:
         print(f"Could not reach Discord: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         return EXIT_OK
+    finally:
+        # Closing the loop gives SIGTERM its default action back: a second SIGTERM (a supervisor
+        # repeating itself) during the last steps of a clean exit would end it with -15.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     return EXIT_FAILED
