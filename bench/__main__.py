@@ -41,12 +41,18 @@ def main() -> None:
         ),
         (
             "fanout",
-            "2 and 4. Fan-out, start-up and memory",
-            lambda r: fanout.run(r, (100, 300) if args.quick else fanout.SIZES),
+            "2 and 4. Fan-out, start-up and memory (SQLite, PostgreSQL, two shard processes)",
+            lambda r: fanout.run(r, (100, 300), (300,)) if args.quick else fanout.run(r),
         ),
         ("leaderboard", "3. Leaderboard at scale", lambda r: leaderboard.run(r)),
         ("banks", "5. Bank loading", lambda r: banks.run(r, 1000 if args.quick else banks.COUNT)),
-        ("storage", "Storage: group commit", lambda r: r.results.extend(storage.run_report())),
+        (
+            "storage",
+            "Storage: group commit (SQLite and PostgreSQL)",
+            lambda r: r.results.extend(
+                storage.run_report(300, 1) if args.quick else storage.run_report()
+            ),
+        ),
         ("typed", "6. Typed answers against a human grader", typed.run),
         ("cues", "7. Choice items against a cue-only guesser", cue_guesser.run),
         ("retention", "8. Spaced repetition: FSRS against other draws", retention.run),
