@@ -222,13 +222,15 @@ async def rank_of_points(
     exclude: frozenset[int] = frozenset(),
 ) -> int:
     """1 + the members with more points, from the per-score member counts (see migration 002),
-    less the excluded members (who left the server) above those points."""
+    less the excluded members (who left the server) above those points. CROSS JOIN keeps
+    SQLite's join order: the few excluded members first, each looked up by primary key, not
+    every member above the points checked against the list."""
     above = await db.scalar(
         "SELECT (SELECT coalesce(sum(members), 0) FROM score_counts "  # noqa: S608 - see id_list
         "WHERE guild_id = ?1 AND board = ?2 AND period = ?3 AND points > ?4) - "
-        f"(SELECT count(*) FROM {id_list(db.dialect, '?5')} AS gone JOIN scores AS s "
-        "ON s.guild_id = ?1 AND s.board = ?2 AND s.period = ?3 AND s.user_id = gone.value "
-        "WHERE s.points > ?4)",
+        f"(SELECT count(*) FROM {id_list(db.dialect, '?5')} AS gone CROSS JOIN scores AS s "
+        "WHERE s.guild_id = ?1 AND s.board = ?2 AND s.period = ?3 AND s.user_id = gone.value "
+        "AND s.points > ?4)",
         (guild_id, board, period_key, points, json.dumps(sorted(exclude))),
     )
     return int(above) + 1
@@ -260,8 +262,9 @@ async def count_ranked(
         await db.scalar(
             "SELECT (SELECT coalesce(sum(members), 0) FROM score_counts "  # noqa: S608 - id_list
             "WHERE guild_id = ?1 AND board = ?2 AND period = ?3) - "
-            f"(SELECT count(*) FROM {id_list(db.dialect, '?4')} AS gone JOIN scores AS s "
-            "ON s.guild_id = ?1 AND s.board = ?2 AND s.period = ?3 AND s.user_id = gone.value)",
+            f"(SELECT count(*) FROM {id_list(db.dialect, '?4')} AS gone CROSS JOIN scores AS s "
+            "WHERE s.guild_id = ?1 AND s.board = ?2 AND s.period = ?3 "
+            "AND s.user_id = gone.value)",
             (guild_id, board, period_key, json.dumps(sorted(exclude))),
         )
     )

@@ -36,6 +36,12 @@ class Shards:
     def sharded(self) -> bool:
         return self.count > 1
 
+    @property
+    def share(self) -> float:
+        """This process's part of the bot's servers (Discord spreads servers evenly over
+        shards), and so of the bot's global request rate, which every process shares."""
+        return len(self.ids) / self.count
+
     def serves(self, guild_id: int) -> bool:
         return shard_of(guild_id, self.count) in self.ids
 

@@ -100,14 +100,17 @@ class PostingError(Exception):
 
 
 class Poster:
-    def __init__(self, bot: StudyBot, *, rate: float = POST_RATE) -> None:
+    def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
         self.db = bot.services.db
         self.banks = bot.services.banks
         self.clock = bot.services.clock
         self.shards = bot.served_shards  # the tick does the work of these shards' servers only
+        # The global limit is the bot's, whatever its processes: each paces its own share.
         self.limiter = RateLimiter(
-            rate, burst=POST_BURST, until_clear=global_limit_cleared(bot.http)
+            POST_RATE * self.shards.share,
+            burst=POST_BURST,
+            until_clear=global_limit_cleared(bot.http),
         )
         self.dirty: set[int] = set()  # posts whose answer count changed since the last refresh
         self.in_flight: set[int] = set()

@@ -76,3 +76,11 @@ def test_a_process_serving_every_shard_needs_no_filter() -> None:
     assert not Shards(3, (0, 2)).complete
     assert not Shards.every(1).sharded
     assert Shards(2, (1,)).sharded
+
+
+def test_each_process_has_its_part_of_the_global_rate() -> None:
+    """Processes of one bot share its one global limit: their shares add up to the whole."""
+    halves = [Shards(4, (0, 1)), Shards(4, (2,)), Shards(4, (3,))]
+    assert [s.share for s in halves] == [0.5, 0.25, 0.25]
+    assert sum(s.share for s in halves) == 1
+    assert Shards.every(4).share == Shards.every(1).share == 1
