@@ -8,6 +8,7 @@ from bot.db.engine import (
     DatabaseError,
     DatabaseFull,
     DatabaseTooNew,
+    DatabaseUnavailable,
     Row,
 )
 
@@ -18,5 +19,6 @@ __all__ = [
     "DatabaseError",
     "DatabaseFull",
     "DatabaseTooNew",
+    "DatabaseUnavailable",
     "Row",
 ]

@@ -60,7 +60,8 @@ class CopyReport:
 
 
 def _tables(conn: sqlite3.Connection) -> list[str]:
-    """The bot's tables, each after the tables its foreign keys point to."""
+    """The bot's tables, each after the tables its foreign keys point to (the schema has no
+    cycle of foreign keys)."""
     names = [
         r[0]
         for r in conn.execute(
@@ -107,6 +108,10 @@ async def _target_columns(pg: asyncpg.Connection[Any], table: str) -> dict[str, 
 
 
 async def _refuse_unless_empty(pg: asyncpg.Connection[Any], tables: list[str], where: str) -> None:
+    """Inside the copy's transaction, with the tables locked: a bot started on the target
+    meanwhile waits for the copy instead of mixing its rows in."""
+    names = ", ".join(f'"{t}"' for t in tables)
+    await pg.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
     for table in tables:
         if await pg.fetchval(f'SELECT EXISTS (SELECT 1 FROM "{table}")'):  # noqa: S608 - a table of ours
             raise DatabaseError(
@@ -159,10 +164,16 @@ async def copy_to_postgres(source: Path, url: str) -> CopyReport:
             raise DatabaseError(connection_problem(url, exc)) from exc
         try:
             tables = _tables(src)
-            await _refuse_unless_empty(pg, tables, report.target)
             async with pg.transaction():
+                await _refuse_unless_empty(pg, tables, report.target)
                 for table in tables:
-                    await _copy_table(src, pg, table)
+                    try:
+                        await _copy_table(src, pg, table)
+                    except (asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
+                        raise DatabaseError(
+                            f"table {table} could not be copied, so nothing was: {exc}"
+                        ) from exc
+            await pg.execute("ANALYZE")  # plans for the copied sizes from the first query on
             for table in tables:
                 count = f'SELECT count(*) FROM "{table}"'  # noqa: S608 - a table of ours
                 report.tables.append(

@@ -32,9 +32,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.db.engine import (
+    CommitUnknown,
     Connection,
     DatabaseClosed,
     DatabaseFull,
+    DatabaseUnavailable,
     Engine,
     RaceLost,
     Row,
@@ -207,9 +209,13 @@ class Database:
         started = time.perf_counter()
         try:
             engine.begin()
+        except Exception as exc:  # the database cannot be reached: no write of the batch ran
+            engine.rollback()
+            unavailable = DatabaseUnavailable(f"the database {self.where} cannot be used now")
+            unavailable.__cause__ = exc
+            return [(False, unavailable)] * len(writes)
+        try:
             results = [fn(engine.connection) for fn in writes]
-            engine.commit()
-            DB_WRITE_SECONDS.observe(time.perf_counter() - started)
         except Exception as exc:
             engine.rollback()
             if engine.lost_race(exc):
@@ -223,5 +229,19 @@ class Database:
                 full.__cause__ = exc
                 return [(False, full)]
             return [(False, exc)]
+        try:
+            engine.commit()
+        except CommitUnknown as unknown:
+            return [(False, unknown)] * len(writes)
+        except Exception as exc:  # refused at COMMIT (a serializable conflict found then)
+            engine.rollback()
+            if engine.lost_race(exc):
+                return None
+            return (
+                [(False, exc)] * len(writes)
+                if len(writes) == 1
+                else [self._commit_batch([fn])[0] for fn in writes]
+            )
+        DB_WRITE_SECONDS.observe(time.perf_counter() - started)
         self.batches += 1
         return [(True, result) for result in results]

@@ -58,8 +58,18 @@ class DatabaseFull(DatabaseError):
     """The disk holding the database is full: the write was not made."""
 
 
-class RaceLost(DatabaseError):
+class DatabaseUnavailable(DatabaseError):
+    """The write could not be made now (the server is unreachable, or other processes kept
+    winning); it may work in a moment."""
+
+
+class RaceLost(DatabaseUnavailable):
     """A write kept conflicting with other processes' writes and was not made."""
+
+
+class CommitUnknown(DatabaseUnavailable):
+    """The connection died during COMMIT: the server may or may not have kept the batch, so its
+    writes are neither reported done nor run again."""
 
 
 def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
@@ -103,7 +113,7 @@ def too_new(version: int, where: str) -> DatabaseTooNew:
 
 
 def is_postgres_url(target: Path | str) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+    return isinstance(target, str) and target.lower().startswith(("postgresql://", "postgres://"))
 
 
 # A write that breaks a UNIQUE, CHECK or foreign-key rule raises one of these, whatever the engine.

@@ -98,7 +98,8 @@ async def check(path: Path | str) -> list[str]:
     The file is only read."""
     if is_postgres_url(path):
         async with await Database.open(path, migrate_upto=0) as db:  # reads only: no migration
-            version = await db.scalar("SELECT max(version) FROM schema_version")
+            found = await db.scalar("SELECT to_regclass('schema_version') IS NOT NULL")
+            version = await db.scalar("SELECT max(version) FROM schema_version") if found else 0
             if version != LATEST_VERSION:
                 return [
                     f"schema version {version or 0}, this bot's is {LATEST_VERSION}: start the "

@@ -24,12 +24,13 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import asyncpg
 
 from bot.db.engine import (
     LATEST_VERSION,
+    CommitUnknown,
     Connection,
     Cursor,
     DatabaseError,
@@ -44,6 +45,9 @@ _Conn = "asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]"
 READERS = 8  # connections in the reading pool
 MIGRATION_LOCK = 0x57_75_64_79  # pg_advisory_xact_lock key held while migrating
 CONNECT_TIMEOUT = 10.0  # seconds
+# A statement that gets no answer in this long (a network gone silent, a lock held elsewhere)
+# fails instead of holding the writer, and every write queued behind it, for ever.
+COMMAND_TIMEOUT = 60.0  # seconds
 
 # The connection itself failed (the server restarted, a network blip): nothing of the statement
 # was done, and a new connection may work.
@@ -93,13 +97,20 @@ def to_postgres_named(sql: str) -> tuple[str, tuple[str, ...]]:
 
 
 def redacted(url: str) -> str:
-    """``url`` without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    """``url`` without its password (in the user part or the query), for messages and logs."""
+    try:
+        parts = urlsplit(url)
+        user, _, host = parts.netloc.rpartition("@")
+        if ":" in user:
+            user = user.split(":", 1)[0] + ":***"
+        query = "&".join(
+            f"{k}=***" if k.lower() in ("password", "sslpassword") else f"{k}={v}"
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        )
+        netloc = f"{user}@{host}" if user else host
+        return urlunsplit(parts._replace(netloc=netloc, query=query))
+    except ValueError:
+        return f"{url.split(':', 1)[0]}://***"
 
 
 def _number(text: str) -> int | float:
@@ -146,8 +157,14 @@ async def _migrate(
 ) -> None:
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
-        await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
-        version = await conn.fetchval("SELECT max(version) FROM schema_version") or 0
+        if upto != 0:  # a check (upto 0) reads and never creates
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"
+            )
+        found = await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
+        version = (
+            await conn.fetchval("SELECT max(version) FROM schema_version") if found else 0
+        ) or 0
         if version > LATEST_VERSION:
             raise too_new(version, where)
         for number, name, sql in migrations("postgresql"):
@@ -221,7 +238,12 @@ class PostgresEngine:
     async def open(cls, url: str, *, migrate_upto: int | None = None) -> PostgresEngine:
         try:
             pool = await asyncpg.create_pool(
-                url, min_size=1, max_size=READERS, init=_prepare, timeout=CONNECT_TIMEOUT
+                url,
+                min_size=1,
+                max_size=READERS,
+                init=_prepare,
+                timeout=CONNECT_TIMEOUT,
+                command_timeout=COMMAND_TIMEOUT,
             )
         except (TimeoutError, OSError, ValueError, asyncpg.PostgresError) as exc:
             raise DatabaseError(connection_problem(url, exc)) from exc
@@ -252,7 +274,9 @@ class PostgresEngine:
     def connect_writer(self) -> None:
         loop = asyncio.new_event_loop()
         try:
-            conn = loop.run_until_complete(asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT))
+            conn = loop.run_until_complete(
+                asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT, command_timeout=COMMAND_TIMEOUT)
+            )
             loop.run_until_complete(_prepare(conn))
         except (TimeoutError, OSError, ValueError, asyncpg.PostgresError) as exc:
             loop.close()
@@ -271,23 +295,33 @@ class PostgresEngine:
 
     def begin(self) -> None:
         """Start the batch's transaction; a connection the server closed since the last batch
-        is replaced first (nothing of this batch has run yet)."""
+        is replaced first (nothing of this batch has run yet). While the server refuses, this
+        raises DatabaseError, and the next batch tries again."""
+        if self._writer is None or self._writer.conn.is_closed():
+            self._reconnect("closed")
         assert self._writer is not None
         try:
             self._writer.run("BEGIN ISOLATION LEVEL SERIALIZABLE")
         except CONNECTION_LOST as exc:
-            log.warning(
-                "database: the connection to %s was lost (%s); reconnecting", self.where, exc
-            )
-            self.close_writer()
-            self.connect_writer()
-            self.connection_losses += 1
+            self._reconnect(str(exc))
             assert self._writer is not None
             self._writer.run("BEGIN ISOLATION LEVEL SERIALIZABLE")
 
+    def _reconnect(self, why: str) -> None:
+        log.warning("database: the connection to %s was lost (%s); reconnecting", self.where, why)
+        self.close_writer()
+        self.connection_losses += 1
+        self.connect_writer()
+
     def commit(self) -> None:
         assert self._writer is not None
-        self._writer.run("COMMIT")
+        try:
+            self._writer.run("COMMIT")
+        except CONNECTION_LOST as exc:
+            raise CommitUnknown(
+                f"the connection to {self.where} was lost while committing; the write may or may "
+                "not have been saved"
+            ) from exc
 
     def rollback(self) -> None:
         if self._writer is None or self._writer.conn.is_closed():
@@ -300,7 +334,11 @@ class PostgresEngine:
             log.exception("database: rollback failed")
 
     def lost_race(self, exc: BaseException) -> bool:
-        return isinstance(exc, asyncpg.SerializationError | asyncpg.DeadlockDetectedError)
+        """Another process's transaction won, or the connection died before COMMIT (nothing of
+        the batch was kept): either way the batch may run again."""
+        return isinstance(
+            exc, (asyncpg.SerializationError, asyncpg.DeadlockDetectedError, *CONNECTION_LOST)
+        )
 
     def disk_full(self, exc: BaseException) -> bool:
         return isinstance(exc, asyncpg.DiskFullError)

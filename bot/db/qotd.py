@@ -202,8 +202,9 @@ async def set_schedule_error(db: Database, schedule_id: int, error: str | None) 
     """Mark why posting stopped; returns False when that error was already recorded."""
     return (
         await db.execute(
-            "UPDATE schedules SET error = ? WHERE id = ? AND error IS DISTINCT FROM ?",
-            (error, schedule_id, error),
+            "UPDATE schedules SET error = ?1 WHERE id = ?2 AND ((error IS NULL) <> "
+            "(CAST(?1 AS TEXT) IS NULL) OR error <> ?1)",  # IS DISTINCT FROM, in SQLite < 3.39
+            (error, schedule_id),
         )
         > 0
     )

@@ -23,7 +23,7 @@ from discord.utils import MISSING
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import Database, DatabaseClosed, DatabaseFull
+from bot.db import Database, DatabaseClosed, DatabaseFull, DatabaseUnavailable
 from bot.db.guilds import GuildZones
 from bot.db.state import get_state, set_state
 from bot.discord_glue.loopwatch import LoopWatch
@@ -58,6 +58,10 @@ QUIET = discord.AllowedMentions.none()
 
 SHUTTING_DOWN = "The bot is restarting; your answer was not recorded. Please try again in a minute."
 DISK_FULL = "I cannot save anything right now (the server's disk is full); please try again later."
+DATABASE_UNAVAILABLE = (
+    "I could not save that just now (my database is busy or unreachable); please try again in a "
+    "moment."
+)
 
 
 HEARTBEAT_SECONDS = 30
@@ -222,6 +226,9 @@ def explain(error: Exception) -> str | None:
         return SHUTTING_DOWN
     if isinstance(error, DatabaseFull):
         return DISK_FULL  # the database logs it once, as a warning
+    if isinstance(error, DatabaseUnavailable):
+        log.warning("a member's request could not be saved: %s", error)
+        return DATABASE_UNAVAILABLE
     if isinstance(error, app_commands.MissingPermissions):
         needed = permission_names(error.missing_permissions)
         return f"You need the {needed} permission to use this command."

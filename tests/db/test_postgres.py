@@ -15,10 +15,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.db import Connection, Database, DatabaseError, DatabaseTooNew
+from bot.db import Connection, Database, DatabaseError, DatabaseTooNew, DatabaseUnavailable
 from bot.db import qotd as store
 from bot.db.answers import score_mismatches
-from bot.db.engine import LATEST_VERSION
+from bot.db.engine import LATEST_VERSION, is_postgres_url
 from bot.db.postgres import PostgresEngine, redacted, to_postgres, to_postgres_named
 from tests.db.helpers import answer, make_post
 from tests.postgres import database_url
@@ -148,7 +148,6 @@ async def test_unusable_urls_get_one_sentence_without_the_password(postgres_url:
     with pytest.raises(DatabaseError, match="cannot reach the PostgreSQL server") as refused:
         await Database.open("postgresql://bot:s3cret@127.0.0.1:1/studybot")
     assert "s3cret" not in str(refused.value) and "bot:***@127.0.0.1:1" in str(refused.value)
-    assert redacted("postgresql://u:p@h:5/d") == "postgresql://u:***@h:5/d"
 
 
 def run_cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -238,3 +237,37 @@ async def test_a_write_that_lost_a_race_runs_again_on_what_won(
     assert await racing == "10"  # the run that committed read the other process's value
     assert attempts == ["0", "10"] and first.races == 1
     assert await first.scalar("SELECT value FROM bot_state WHERE key = 'n'") == "11"
+
+
+async def test_writes_fail_in_a_sentence_while_the_server_refuses_then_work_again(
+    postgres_url: str,
+) -> None:
+    """The server closes the connections and refuses new ones for a while: a write meanwhile
+    fails as unavailable (a member is asked to try again), and the first write after works."""
+    name = postgres_url.rsplit("/", 1)[1]
+    async with await Database.open(postgres_url) as db:
+        post = await make_post(db, "2026-11-30")
+        admin = await asyncpg.connect(database_url(postgres_url, "postgres"))
+        try:
+            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+            )
+            with pytest.raises(DatabaseUnavailable, match="cannot be used now"):
+                await answer(db, user=1, post=post)
+            with pytest.raises(DatabaseUnavailable):  # no connection left to come back to
+                await answer(db, user=2, post=post)
+        finally:
+            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            await admin.close()
+        assert (await answer(db, user=1, post=post)).recorded
+        assert await db.scalar("SELECT count(*) FROM answers") == 1
+
+
+def test_urls_are_told_without_passwords_and_any_case_of_scheme_is_postgres() -> None:
+    assert redacted("postgresql://u:p@h:5/d") == "postgresql://u:***@h:5/d"
+    assert redacted("postgresql://u@h/d?password=p&sslmode=require") == (
+        "postgresql://u@h/d?password=***&sslmode=require"
+    )
+    assert redacted("postgresql://u:p@h:notaport/d") == "postgresql://u:***@h:notaport/d"
+    assert is_postgres_url("PostgreSQL://u@h/d") and not is_postgres_url(Path("postgresql:"))

@@ -1,7 +1,7 @@
 -- The PostgreSQL schema at version 13: the same tables, columns, constraints, indexes and
 -- triggers as SQLite's after migrations 001 to 013, so that the same SQL runs on both.
 --
--- Columns are in SQLite's order (a database is copied from SQLite row by row, by position).
+-- Columns are in SQLite's order, to read alike in both (a copy names every column it fills).
 -- SQLite INTEGER is BIGINT here: Discord ids and unix seconds need 64 bits. A rowid primary key
 -- is an identity BY DEFAULT, so that a copy can insert the ids it brings along. Flags stay
 -- BIGINT 0/1 because the SQL of both backends compares them with `= 1` and `= 0`.
