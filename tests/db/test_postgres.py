@@ -18,7 +18,7 @@ import pytest
 from bot.db import Connection, Database, DatabaseError, DatabaseTooNew, DatabaseUnavailable
 from bot.db import qotd as store
 from bot.db.answers import score_mismatches
-from bot.db.engine import LATEST_VERSION, is_postgres_url
+from bot.db.engine import LATEST_VERSION, CommitUnknown, is_postgres_url
 from bot.db.postgres import PostgresEngine, redacted, to_postgres, to_postgres_named
 from tests.db.helpers import answer, make_post
 from tests.postgres import database_url
@@ -271,3 +271,35 @@ def test_urls_are_told_without_passwords_and_any_case_of_scheme_is_postgres() ->
     )
     assert redacted("postgresql://u:p@h:notaport/d") == "postgresql://u:***@h:notaport/d"
     assert is_postgres_url("PostgreSQL://u@h/d") and not is_postgres_url(Path("postgresql:"))
+
+
+async def test_a_connection_lost_at_commit_is_reported_unknown_and_not_run_again(
+    postgres_url: str,
+) -> None:
+    """The server ends the writer's connection after the write ran, before its COMMIT is
+    answered: the writer cannot know whether it was kept, so it neither reports it done nor runs
+    it again (which could apply it twice); the next write works on a new connection."""
+    async with await Database.open(postgres_url) as db:
+        ran, killed = threading.Event(), threading.Event()
+        runs: list[int] = []
+
+        def insert(conn: Connection) -> None:
+            (pid,) = conn.execute("SELECT pg_backend_pid()").fetchone()
+            runs.append(pid)
+            conn.execute("INSERT INTO bot_state (key, value) VALUES ('k', 'v')")
+            ran.set()
+            killed.wait(10)
+
+        pending = asyncio.ensure_future(db.write(insert))
+        assert await asyncio.to_thread(ran.wait, 10)
+        admin = await asyncpg.connect(postgres_url)
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", runs[0])
+        finally:
+            await admin.close()
+        killed.set()
+        with pytest.raises(CommitUnknown, match="may or may not have been saved"):
+            await pending
+        assert len(runs) == 1  # not run again
+        await db.execute("INSERT INTO bot_state (key, value) VALUES ('after', 'v')")
+        assert await db.scalar("SELECT count(*) FROM bot_state WHERE key = 'after'") == 1
