@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import asyncpg
 
-from tests.postgres import Cluster, drop_database, find_server_programs, new_database
+from tests.postgres import Cluster, drop_database, new_database, throwaway_cluster
 
 SERVER_URL_VARIABLE = "STUDYBOT_BENCH_POSTGRES"
 # Later lines of postgresql.conf win: these undo the test cluster's speed settings.
@@ -44,16 +44,8 @@ def server() -> Iterator[str]:
     if existing:
         yield existing
         return
-    cluster = DurableCluster.create(find_server_programs())
-    try:
-        cluster.initialise()
-        cluster.start()
-        yield cluster.url
-    finally:
-        try:
-            cluster.stop()
-        finally:
-            cluster.remove()
+    with throwaway_cluster(DurableCluster) as url:
+        yield url
 
 
 def create_database(server_url: str) -> str:

@@ -224,9 +224,10 @@ async def drop_database(url: str) -> None:
 
 
 @contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """Start a throwaway cluster and give its base URL; stop it and delete it on the way out."""
-    cluster = Cluster.create(find_server_programs())
+def throwaway_cluster(kind: type[Cluster] | None = None) -> Iterator[str]:
+    """Start a throwaway cluster (of ``kind``, a Cluster by default) and give its base URL; stop
+    it and delete it on the way out."""
+    cluster = (kind or Cluster).create(find_server_programs())
     try:
         cluster.initialise()
         cluster.start()
