@@ -84,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _postgres_url(value: str) -> str:
-    if not value.startswith(("postgresql://", "postgres://")):
+    from bot.db.engine import is_postgres_url
+
+    if not is_postgres_url(value):
         raise argparse.ArgumentTypeError("--to must be a postgresql:// URL")
     return value
 

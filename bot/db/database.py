@@ -216,6 +216,9 @@ class Database:
             return [(False, unavailable)] * len(writes)
         try:
             results = [fn(engine.connection) for fn in writes]
+            engine.commit()
+        except CommitUnknown as unknown:  # the batch may be kept: never run it again
+            return [(False, unknown)] * len(writes)
         except Exception as exc:
             engine.rollback()
             if engine.lost_race(exc):
@@ -229,19 +232,6 @@ class Database:
                 full.__cause__ = exc
                 return [(False, full)]
             return [(False, exc)]
-        try:
-            engine.commit()
-        except CommitUnknown as unknown:
-            return [(False, unknown)] * len(writes)
-        except Exception as exc:  # refused at COMMIT (a serializable conflict found then)
-            engine.rollback()
-            if engine.lost_race(exc):
-                return None
-            return (
-                [(False, exc)] * len(writes)
-                if len(writes) == 1
-                else [self._commit_batch([fn])[0] for fn in writes]
-            )
         DB_WRITE_SECONDS.observe(time.perf_counter() - started)
         self.batches += 1
         return [(True, result) for result in results]
